@@ -1,0 +1,34 @@
+import importlib
+import importlib.util
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+# Each app that has demo content offers `<app>.demo.seed()`; they run in this order.
+DEMO_APPS = ["members", "resources", "forum", "chat", "connections"]
+
+
+class Command(BaseCommand):
+    help = "Build a small demo community and print its sign-ins (development only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not getattr(settings, "ALLOW_DEMO_SEED", False):
+            raise CommandError("seed_demo is for development: it sets known passwords. Use the dev settings.")
+        from members.setup import ensure_roles_and_groups
+        from resources.services import ensure_resource_root
+
+        with transaction.atomic():
+            ensure_roles_and_groups()
+            ensure_resource_root()
+            sign_ins = []
+            for app in DEMO_APPS:
+                if importlib.util.find_spec(f"{app}.demo") is None:
+                    continue
+                result = importlib.import_module(f"{app}.demo").seed()
+                if app == "members":
+                    sign_ins = result
+        self.stdout.write(self.style.SUCCESS("Demo community ready at http://127.0.0.1:8000"))
+        self.stdout.write("Sign in with any of these:")
+        for role, email, password in sign_ins:
+            self.stdout.write(f"  {role:<12} {email:<24} password: {password}")

@@ -1,0 +1,80 @@
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+# Open to anyone: sign-in, sign-up, email verification, password reset, the crisis page, static files, health.
+PUBLIC_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/confirm-email/",
+    "/accounts/password/reset/",
+    "/accounts/2fa/authenticate/",
+    "/accounts/logout/",
+    "/help/",
+    "/static/",
+    "/healthz",
+)
+# Signed in but not yet let in (applicants): their status page, the guidelines and their own account pages.
+APPLICANT_PREFIXES = ("/accounts/", "/welcome/", "/guidelines/")
+STAFF_PREFIXES = ("/cms/",)
+SUPERUSER_PREFIXES = ("/django-admin/",)
+
+
+class PrivacyHeadersMiddleware:
+    """Nothing here is for search engines."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+class IdleSessionMiddleware:
+    """Sessions end after SESSION_COOKIE_AGE without a visit.
+
+    Touching the session once a day moves its expiry forward without a session write on every request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        today = timezone.localdate().isoformat()
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and session.get("_seen_day") != today:
+            session["_seen_day"] = today
+        return self.get_response(request)
+
+
+class MembersOnlyMiddleware:
+    """Every address needs an approved, active member, except the public ones above."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if path.startswith(PUBLIC_PREFIXES) or path == "/robots.txt":
+            return self.get_response(request)
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
+        if not user.is_approved_member:
+            if path.startswith(APPLICANT_PREFIXES):
+                return self.get_response(request)
+            return redirect("members:status")
+        if path.startswith(SUPERUSER_PREFIXES) and not user.is_superuser:
+            raise PermissionDenied("This page is for site administrators.")
+        if path.startswith(STAFF_PREFIXES):
+            from members.permissions import check_staff, needs_mfa_setup
+
+            check_staff(user)
+            if needs_mfa_setup(user):
+                return redirect("mfa_index")
+        return self.get_response(request)

@@ -1,0 +1,10 @@
+from .base import *  # noqa: F403
+
+DEBUG = True
+# The demo signs moderators and staff in without an authenticator app; the header says so on screen.
+COMMUNITY_REQUIRE_MFA_FOR_PRIVILEGED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Static files come from the finders here (runserver and the live test server serve them).
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405

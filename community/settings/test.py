@@ -1,0 +1,16 @@
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-secret-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Rate limits are tested on purpose where they matter; elsewhere one client signs in many times.
+ACCOUNT_RATE_LIMITS = False
+
+# Static files come from the finders here (runserver and the live test server serve them).
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405

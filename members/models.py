@@ -1,0 +1,186 @@
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+TEEN_MIN_AGE = 13
+ADULT_AGE = 18
+
+
+class Role:
+    """Django group names for the roles in DESIGN.md."""
+
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    STAFF = "staff"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        if not email:
+            raise ValueError("An email address is needed.")
+        user = self.model(email=self.normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("display_name", email.split("@")[0])
+        extra.setdefault("year_of_birth", 1980)
+        extra.setdefault("approved_at", timezone.now())
+        extra.setdefault("email_verified", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person with an account. Known to others only by `display_name`, never by email."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+    display_name = models.CharField(max_length=40)
+    year_of_birth = models.PositiveSmallIntegerField()
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # Mirrors allauth's verified primary address, so that the members-only gate costs no query.
+    email_verified = models.BooleanField(default=False)
+    # Staff and moderators who may see teen spaces.
+    teen_cleared = models.BooleanField(default=False)
+    declined_at = models.DateTimeField(null=True, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("display_name"), name="unique_display_name_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def age(self) -> int:
+        return timezone.localdate().year - self.year_of_birth
+
+    @property
+    def is_teen(self) -> bool:
+        return self.age < ADULT_AGE
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    @property
+    def is_moderator(self) -> bool:
+        """Moderators and staff both moderate."""
+        return self.is_superuser or bool({Role.MODERATOR, Role.STAFF} & self.role_names)
+
+    @property
+    def is_clinic_staff(self) -> bool:
+        return self.is_superuser or Role.STAFF in self.role_names
+
+    @property
+    def is_approved_member(self) -> bool:
+        """An approved, active member with a verified email: the members-only gate lets them in."""
+        return self.is_active and self.approved_at is not None and self.email_verified
+
+    @property
+    def member_since(self) -> int:
+        return timezone.localtime(self.date_joined).year
+
+    @cached_property
+    def programme_group_ids(self) -> frozenset[int]:
+        return frozenset(self.programme_memberships.values_list("group_id", flat=True))
+
+
+class ProgrammeGroup(models.Model):
+    """A clinic programme (Structured Outpatient, Teen Group, ...) whose alumni share spaces."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(unique=True)
+    description = models.TextField(blank=True)
+    for_teens = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgrammeMembership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programme_memberships")
+    group = models.ForeignKey(ProgrammeGroup, on_delete=models.CASCADE, related_name="memberships")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "group"], name="one_membership_per_group")]
+
+
+def _new_code() -> str:
+    # 10 characters from an unambiguous alphabet: easy to read aloud or type from a letter.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+def _default_expiry():
+    return timezone.now() + timedelta(days=settings.COMMUNITY_INVITATION_DAYS)
+
+
+class Invitation(models.Model):
+    code = models.CharField(max_length=20, unique=True, default=_new_code)
+    email = models.EmailField(blank=True, help_text="If set, only this address can use the code.")
+    groups = models.ManyToManyField(ProgrammeGroup, blank=True, related_name="invitations")
+    note = models.CharField(max_length=200, blank=True, help_text="For staff only, e.g. which cohort.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=_default_expiry)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def state(self) -> str:
+        if self.used_at:
+            return "used"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+
+class ConsentRecord(models.Model):
+    """One acceptance of one version of a document, kept as evidence of consent."""
+
+    class Document(models.TextChoices):
+        GUIDELINES = "guidelines", "Community guidelines"
+        PRIVACY = "privacy", "Privacy consent"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
+    document = models.CharField(max_length=20, choices=Document.choices)
+    version = models.CharField(max_length=20)
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-accepted_at"]

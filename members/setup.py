@@ -1,0 +1,46 @@
+"""Idempotent set-up of the roles and programme groups every installation has."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from .models import ProgrammeGroup, Role
+
+PROGRAMME_GROUPS = [
+    ("Structured Outpatient", "structured-outpatient", False),
+    ("Relapse Prevention", "relapse-prevention", False),
+    ("Dual Diagnosis", "dual-diagnosis", False),
+    ("Women's Mental Wellness", "womens-mental-wellness", False),
+    ("Teen Group", "teen-group", True),
+]
+
+ROLE_PERMISSIONS = {
+    Role.MEMBER: [],
+    Role.MODERATOR: ["moderation.view_auditentry", "moderation.view_flag", "moderation.change_flag"],
+    Role.STAFF: [
+        "moderation.view_auditentry",
+        "moderation.view_flag",
+        "moderation.change_flag",
+        "members.add_invitation",
+        "members.change_invitation",
+        "members.view_user",
+        "members.change_user",
+        "members.add_programmegroup",
+        "members.change_programmegroup",
+        "wagtailadmin.access_admin",
+    ],
+}
+
+
+@transaction.atomic
+def ensure_roles_and_groups() -> None:
+    for name, slug, for_teens in PROGRAMME_GROUPS:
+        ProgrammeGroup.objects.get_or_create(slug=slug, defaults={"name": name, "for_teens": for_teens})
+    for role, perm_names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        perms = []
+        for dotted in perm_names:
+            app_label, codename = dotted.split(".")
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm is not None:
+                perms.append(perm)
+        group.permissions.add(*perms)

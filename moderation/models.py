@@ -1,0 +1,72 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEntry(models.Model):
+    """One privileged action. Rows are written once and never changed or deleted."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=40)
+    target_type = models.ForeignKey(ContentType, null=True, on_delete=models.SET_NULL, related_name="+")
+    target_id = models.CharField(max_length=40, blank=True)
+    target_repr = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def save(self, *args, **kwargs):
+        # Append-only is a property of the data, so it is enforced here rather than in every caller.
+        if self.pk is not None:
+            raise AppendOnlyError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries cannot be deleted.")
+
+
+class Flag(models.Model):
+    """A member's report of a post, message or profile, with the content as it was when reported."""
+
+    class Reason(models.TextChoices):
+        HARMFUL = "harmful", "Harmful or unsafe"
+        HARASSMENT = "harassment", "Harassment or bullying"
+        PRIVACY = "privacy", "Shares someone's private information"
+        SPAM = "spam", "Spam or advertising"
+        CRISIS = "crisis", "Someone may be in crisis"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+        DISMISSED = "dismissed", "Dismissed"
+
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    target_author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    snapshot = models.TextField()
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.TextField(blank=True, max_length=1000)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "target_type", "target_id"],
+                condition=models.Q(status="open"),
+                name="one_open_flag_per_reporter_and_target",
+            )
+        ]

@@ -1,0 +1,110 @@
+import os
+
+import pytest
+from django.test import Client
+
+from members.models import Role
+from members.setup import ensure_roles_and_groups
+from resources.services import ensure_resource_root
+from tests.factories import UserFactory, enable_totp, teen_year
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _baseline(request, settings):
+    """Roles, programme groups and the Wagtail root exist in every database test.
+
+    Transactional tests empty the tables after each test, so this runs again each time (it is idempotent).
+    """
+    settings.COMMUNITY_REQUIRE_MFA_FOR_PRIVILEGED = True
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
+        ensure_roles_and_groups()
+        ensure_resource_root()
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(display_name="Sam", programme_groups=[])
+
+
+@pytest.fixture
+def member2(db):
+    return UserFactory(display_name="Jordan")
+
+
+@pytest.fixture
+def teen_member(db):
+    from tests.factories import programme_group
+
+    return UserFactory(
+        display_name="Riley", year_of_birth=teen_year(), programme_groups=[programme_group("teen-group")]
+    )
+
+
+@pytest.fixture
+def moderator(db):
+    user = UserFactory(display_name="Alex mod", roles=[Role.MEMBER, Role.MODERATOR])
+    enable_totp(user)
+    return user
+
+
+@pytest.fixture
+def staff(db):
+    user = UserFactory(display_name="Dana team", roles=[Role.MEMBER, Role.MODERATOR, Role.STAFF], teen_cleared=True)
+    enable_totp(user)
+    return user
+
+
+@pytest.fixture
+def applicant(db):
+    return UserFactory(display_name="Newcomer", approved_at=None, email_verified=False)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def member_client(member):
+    return _client_for(member)
+
+
+@pytest.fixture
+def member2_client(member2):
+    return _client_for(member2)
+
+
+@pytest.fixture
+def teen_client(teen_member):
+    return _client_for(teen_member)
+
+
+@pytest.fixture
+def moderator_client(moderator):
+    return _client_for(moderator)
+
+
+@pytest.fixture
+def staff_client(staff):
+    return _client_for(staff)
+
+
+@pytest.fixture
+def applicant_client(applicant):
+    return _client_for(applicant)
+
+
+@pytest.fixture
+def client_for():
+    """Sign any user in: `client_for(user)`."""
+    return _client_for
