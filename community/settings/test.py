@@ -14,3 +14,12 @@ ACCOUNT_RATE_LIMITS = False
 
 # Static files come from the finders here (runserver and the live test server serve them).
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
+
+# The browser tests' server process (a real Daphne) writes mail to files the test reads, and serves static files.
+if os.environ.get("TEST_EMAIL_DIR"):  # noqa: F405
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["TEST_EMAIL_DIR"]  # noqa: F405
+if os.environ.get("TEST_SERVE_STATIC"):  # noqa: F405
+    MIDDLEWARE = ["whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE]
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,191 @@
+"""Browser tests: Playwright drives Debian's Chromium against a real Daphne process on the test database.
+
+Run on their own (`pytest -m browser -p no:asyncio`): Playwright's sync API and async tests do not mix in one run.
+Without Chromium they skip with the reason, unless REQUIRE_BROWSER=1, which makes them fail instead.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+
+
+def _browser_missing_reason() -> str | None:
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed"
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = _browser_missing_reason()
+    if reason is None:
+        return
+    for item in items:
+        if "browser" in item.keywords:
+            if REQUIRE_BROWSER:
+                item.add_marker(pytest.mark.xfail(reason=f"REQUIRE_BROWSER=1 but {reason}", run=False, strict=True))
+            else:
+                item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {reason}"))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings():
+    """SQLite's test database must be a file, so that the server process sees what the test writes."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / "browser-test.sqlite3"
+        path.unlink(missing_ok=True)
+        db.setdefault("TEST", {})["NAME"] = str(path)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _test_database_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or "postgres"
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+class LiveServer:
+    """A Daphne process serving the site (HTTP and WebSockets) on the test database."""
+
+    def __init__(self, database_url: str):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.mail_dir = ARTIFACTS / "mail"
+        self.mail_dir.mkdir(parents=True, exist_ok=True)
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "community.settings.test",
+            "DATABASE_URL": database_url,
+            "TEST_EMAIL_DIR": str(self.mail_dir),
+            "TEST_SERVE_STATIC": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.process: subprocess.Popen | None = None
+        self.log = ARTIFACTS / "browser-server.log"
+        # pytest-django's autouse helper enables this on whatever fixture is named `live_server`.
+        self._live_server_modified_settings = override_settings()
+
+    def start(self) -> None:
+        log = open(self.log, "ab")  # noqa: SIM115 - lives as long as the process
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "community.asgi:application"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the test server exited; see {self.log}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"the test server did not start in 30 s; see {self.log}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def restart(self) -> None:
+        """Kill the server and start it again on the same port, as a deploy or a crash would."""
+        self.stop()
+        self.start()
+
+    def clear_mail(self) -> None:
+        for f in self.mail_dir.glob("*"):
+            f.unlink()
+
+    def mail(self) -> list[str]:
+        return [f.read_text() for f in sorted(self.mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime)]
+
+
+@pytest.fixture(scope="session")
+def _server_process(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        server = LiveServer(_test_database_url())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_server(_server_process, transactional_db):
+    _server_process.clear_mail()
+    if _server_process.process.poll() is not None:
+        _server_process.start()
+    return _server_process
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # only here: Playwright's sync API runs a loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(_browser, live_server):
+    """Open a page in a fresh browser context (its own cookies): `new_page()` or `new_page(phone=True)`."""
+    contexts = []
+
+    def make(phone: bool = False):
+        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+        context = _browser.new_context(base_url=live_server.url, viewport=viewport, is_mobile=phone,
+                                       has_touch=phone, device_scale_factor=1)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
