@@ -1,0 +1,178 @@
+"""Short-lived chat state kept in Django's cache, never in the database.
+
+Flood control, slow mode, the open-socket count, presence and the typing throttle must hold across server
+processes, so they live in the cache (Redis when REDIS_URL is set, local memory for one process). None of
+this writes a database row; a keystroke costs at most one cache call.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+# Flood control: (messages, seconds) for members in their first 30 days, then for everyone else.
+NEW_MEMBER_DAYS = 30
+FLOOD_LIMIT_NEW = (20, 30)
+FLOOD_LIMIT = (40, 30)
+MAX_SOCKETS_PER_MEMBER = 5
+TYPING_EVERY_SECONDS = 3
+# Counters of open sockets and presence entries forget a process that died without saying goodbye.
+SOCKET_COUNT_TTL = 6 * 3600
+PRESENCE_STALE_SECONDS = 15 * 60
+
+
+@dataclass
+class Limited:
+    retry_after: int
+
+
+def _limits() -> tuple[tuple[int, int], tuple[int, int]]:
+    custom = getattr(settings, "CHAT_FLOOD_LIMITS", None)
+    return custom if custom else (FLOOD_LIMIT_NEW, FLOOD_LIMIT)
+
+
+def flood_limit_for(user) -> tuple[int, int]:
+    new, settled = _limits()
+    is_new = (timezone.now() - user.date_joined).days < NEW_MEMBER_DAYS
+    return new if is_new else settled
+
+
+def _count_in_window(key_prefix: str, window: int) -> tuple[int, int]:
+    """Count one event in a fixed window; returns (count so far, seconds until the window ends)."""
+    now = time.time()
+    start = int(now // window) * window
+    key = f"{key_prefix}:{start}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=window + 5)
+        count = 1
+    return count, max(1, int(start + window - now + 0.999))
+
+
+def check_flood(user) -> Limited | None:
+    limit, window = flood_limit_for(user)
+    count, retry_after = _count_in_window(f"chat:flood:{user.pk}", window)
+    return Limited(retry_after) if count > limit else None
+
+
+def check_slow_mode(user, room) -> Limited | None:
+    """At most one message per `slow_mode_seconds` per member in this room."""
+    seconds = room.slow_mode_seconds
+    if not seconds:
+        return None
+    key = f"chat:slow:{room.pk}:{user.pk}"
+    free_at = time.time() + seconds
+    if cache.add(key, free_at, timeout=seconds):
+        return None
+    previous = cache.get(key) or free_at
+    return Limited(max(1, int(previous - time.time() + 0.999)))
+
+
+def forget_slow_mode(user, room) -> None:
+    """A message refused for another reason should not cost the member their slow-mode turn."""
+    cache.delete(f"chat:slow:{room.pk}:{user.pk}")
+
+
+def allow_typing(user, room) -> bool:
+    return cache.add(f"chat:typing:{room.pk}:{user.pk}", 1, timeout=TYPING_EVERY_SECONDS)
+
+
+def open_socket(user) -> bool:
+    """Count a new socket for this member; False (and not counted) when they already have the most allowed."""
+    key = f"chat:sockets:{user.pk}"
+    cache.add(key, 0, timeout=SOCKET_COUNT_TTL)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=SOCKET_COUNT_TTL)
+        count = 1
+    cache.touch(key, SOCKET_COUNT_TTL)
+    if count > MAX_SOCKETS_PER_MEMBER:
+        close_socket(user)
+        return False
+    return True
+
+
+def close_socket(user) -> None:
+    key = f"chat:sockets:{user.pk}"
+    try:
+        if cache.decr(key) < 0:
+            cache.set(key, 0, timeout=SOCKET_COUNT_TTL)
+    except ValueError:
+        pass
+
+
+# --- presence ---------------------------------------------------------------------------------------
+# One roster per room: {user id: [name, open sockets, last seen]}. Updates are read-modify-write, so they
+# take a short cache lock (cache.add is atomic on both backends) to stay correct across processes.
+
+
+class _RosterLock:
+    def __init__(self, room_id: int):
+        self.key = f"chat:presence-lock:{room_id}"
+
+    def __enter__(self):
+        deadline = time.monotonic() + 2
+        while not cache.add(self.key, 1, timeout=2):
+            if time.monotonic() > deadline:
+                break  # a stuck lock expires by itself; better a rare lost update than a stuck room
+            time.sleep(0.005)
+        return self
+
+    def __exit__(self, *exc):
+        cache.delete(self.key)
+
+
+def _roster_key(room_id: int) -> str:
+    return f"chat:presence:{room_id}"
+
+
+def _fresh(roster: dict, now: float) -> dict:
+    return {uid: entry for uid, entry in roster.items() if now - entry[2] < PRESENCE_STALE_SECONDS}
+
+
+def presence_join(room_id: int, user_id: int, name: str) -> None:
+    now = time.time()
+    with _RosterLock(room_id):
+        roster = _fresh(cache.get(_roster_key(room_id)) or {}, now)
+        _, sockets, _ = roster.get(user_id, (name, 0, now))
+        roster[user_id] = (name, sockets + 1, now)
+        cache.set(_roster_key(room_id), roster, timeout=PRESENCE_STALE_SECONDS)
+
+
+def presence_leave(room_id: int, user_id: int) -> None:
+    now = time.time()
+    with _RosterLock(room_id):
+        roster = _fresh(cache.get(_roster_key(room_id)) or {}, now)
+        if user_id in roster:
+            name, sockets, seen = roster[user_id]
+            if sockets <= 1:
+                del roster[user_id]
+            else:
+                roster[user_id] = (name, sockets - 1, seen)
+        cache.set(_roster_key(room_id), roster, timeout=PRESENCE_STALE_SECONDS)
+
+
+def presence_touch(room_id: int, user_id: int) -> None:
+    """Keep a quiet but open socket's member listed (the page sends a `read` every few minutes)."""
+    now = time.time()
+    roster = cache.get(_roster_key(room_id)) or {}
+    entry = roster.get(user_id)
+    if entry is None or now - entry[2] < PRESENCE_STALE_SECONDS / 3:
+        return
+    with _RosterLock(room_id):
+        roster = _fresh(cache.get(_roster_key(room_id)) or {}, now)
+        if user_id in roster:
+            name, sockets, _ = roster[user_id]
+            roster[user_id] = (name, sockets, now)
+            cache.set(_roster_key(room_id), roster, timeout=PRESENCE_STALE_SECONDS)
+
+
+def presence_members(room_id: int) -> list[dict]:
+    roster = _fresh(cache.get(_roster_key(room_id)) or {}, time.time())
+    members = [{"id": uid, "name": entry[0]} for uid, entry in roster.items()]
+    return sorted(members, key=lambda m: m["name"].lower())

@@ -1,0 +1,158 @@
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from members.audience import AudienceMixin
+
+WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"), (5, "Saturday"),
+            (6, "Sunday")]
+
+
+class Room(AudienceMixin):
+    """A chat room. `last_seq` is the room's message counter, bumped under a row lock for each new message."""
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    last_seq = models.PositiveBigIntegerField(default=0)
+    slow_mode_seconds = models.PositiveIntegerField(
+        default=0, help_text="Each member waits this long between messages (0: no slow mode). Moderators are exempt."
+    )
+    retention_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Messages older than this are deleted by the nightly purge. Empty: kept."
+    )
+    # An optional weekly schedule in the clinic's local time (settings.TIME_ZONE). Outside it the room is
+    # read-only. No weekdays means always open.
+    schedule_weekdays = models.CharField(max_length=20, blank=True, help_text="Comma-separated weekday numbers.")
+    opens_at = models.TimeField(null=True, blank=True)
+    closes_at = models.TimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("chat:room", args=[self.slug])
+
+    @property
+    def group_name(self) -> str:
+        return f"chat.room.{self.pk}"
+
+    @property
+    def weekdays(self) -> list[int]:
+        return [int(d) for d in self.schedule_weekdays.split(",") if d.strip().isdigit()]
+
+    @property
+    def is_scheduled(self) -> bool:
+        return bool(self.weekdays and self.opens_at and self.closes_at)
+
+    def is_open_at(self, moment: datetime) -> bool:
+        if not self.is_scheduled:
+            return True
+        local = timezone.localtime(moment)
+        return local.weekday() in self.weekdays and self.opens_at <= local.time() < self.closes_at
+
+    def next_opening(self, moment: datetime) -> datetime | None:
+        """When the room next opens after `moment` (local time), or None if it is unscheduled."""
+        if not self.is_scheduled:
+            return None
+        local = timezone.localtime(moment)
+        for days_ahead in range(0, 8):
+            day = local.date() + timedelta(days=days_ahead)
+            if day.weekday() not in self.weekdays:
+                continue
+            start = timezone.make_aware(datetime.combine(day, self.opens_at), local.tzinfo)
+            if start > moment:
+                return start
+        return None
+
+    def schedule_text(self) -> str:
+        if not self.is_scheduled:
+            return ""
+        names = dict(WEEKDAYS)
+        days = ", ".join(names[d] + "s" for d in self.weekdays)
+        return f"Open {days}, {_clock(self.opens_at)}–{_clock(self.closes_at)}"
+
+
+def _clock(value: time) -> str:
+    return value.strftime("%-I:%M %p").lower().replace(":00 ", " ")
+
+
+class Message(models.Model):
+    class State(models.TextChoices):
+        VISIBLE = "visible", "Visible"
+        REMOVED = "removed", "Removed"
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
+    seq = models.PositiveBigIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_messages")
+    body = models.TextField(max_length=4000)
+    html = models.TextField()
+    client_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.VISIBLE)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Last edit or removal: a reconnecting client asks for changes since it last heard from the server.
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["room", "seq"]
+        constraints = [models.UniqueConstraint(fields=["room", "seq"], name="one_seq_per_room")]
+        indexes = [
+            models.Index(fields=["room", "changed_at"], name="chat_msg_room_changed"),
+            models.Index(fields=["created_at"], name="chat_msg_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room.name} #{self.seq}" if self.room_id else f"message #{self.seq}"
+
+    @property
+    def is_visible(self) -> bool:
+        return self.state == self.State.VISIBLE
+
+
+class ReadMarker(models.Model):
+    """How far a member has read in a room; unread counts on /chat/ come from it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="read_markers")
+    last_read_seq = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "room"], name="one_read_marker_per_room")]
+
+
+class ChatPreference(models.Model):
+    """A member's chat settings. Presence is opt-in: being seen in a room can itself reveal something."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_preference")
+    visible_in_presence = models.BooleanField(default=False)
+
+
+class RoomMute(models.Model):
+    """A member who may read a room but not write in it until `until`."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="mutes")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_mutes")
+    until = models.DateTimeField()
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["room", "member", "until"], name="chat_mute_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.member} muted in {self.room} until {self.until:%Y-%m-%d %H:%M}"

@@ -1,0 +1,92 @@
+"""Who may do what in chat. Services assume the check was done.
+
+Checks raise `Http404` where a room's existence must stay hidden, otherwise `ChatPermissionDenied`, whose `code`
+is the protocol's error code (`forbidden`, `muted`), so that the socket and the page say the same thing.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from members.audience import in_audience
+from members.permissions import can_moderate
+
+from . import selectors
+from .models import Message, Room
+
+
+class ChatPermissionDenied(PermissionDenied):
+    def __init__(self, detail: str, code: str = "forbidden"):
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+def can_enter_room(user, room: Room) -> bool:
+    return bool(user.is_authenticated and in_audience(user, room))
+
+
+def check_enter_room(user, room: Room) -> None:
+    """Outside the room's audience the room does not exist (404), as for forum categories."""
+    if not can_enter_room(user, room):
+        raise Http404("No such room.")
+
+
+def can_moderate_room(user, room: Room) -> bool:
+    return can_moderate(user) and can_enter_room(user, room)
+
+
+def check_moderate_room(user, room: Room) -> None:
+    """Moderators (and staff) who can see the room may remove any message and mute members in it."""
+    check_enter_room(user, room)
+    if not can_moderate(user):
+        raise ChatPermissionDenied("Only moderators can do that.")
+
+
+def check_post(user, room: Room) -> None:
+    """A member may write unless muted in this room or the room is outside its scheduled hours."""
+    mute = selectors.active_mute(user=user, room=room)
+    if mute is not None:
+        until = timezone.localtime(mute.until)
+        raise ChatPermissionDenied(
+            f"You can read this room but not write in it until {until:%b %-d, %-I:%M %p}. "
+            "If you think this is a mistake, please contact the moderators.",
+            code="muted",
+        )
+    now = timezone.now()
+    if not room.is_open_at(now):
+        opens = room.next_opening(now)
+        when = f" It opens again {timezone.localtime(opens):%A at %-I:%M %p}." if opens else ""
+        raise ChatPermissionDenied(f"This room is closed right now and can be read only.{when}")
+
+
+def can_edit_message(user, message: Message) -> bool:
+    return message.author_id == user.pk and message.is_visible
+
+
+def check_edit_message(user, message: Message) -> None:
+    if not can_edit_message(user, message):
+        raise ChatPermissionDenied("You can only edit your own messages.")
+    check_post(user, message.room)
+
+
+def can_remove_message(user, message: Message) -> bool:
+    if not message.is_visible:
+        return False
+    return message.author_id == user.pk or can_moderate_room(user, message.room)
+
+
+def check_remove_message(user, message: Message) -> None:
+    if not can_remove_message(user, message):
+        raise ChatPermissionDenied("You can only remove your own messages.")
+
+
+def check_flag_message(user, message: Message) -> None:
+    if message.author_id == user.pk:
+        raise ChatPermissionDenied("You cannot report your own message; you can edit or remove it instead.")
+    if not message.is_visible:
+        raise ChatPermissionDenied("That message has already been removed.")
+
+
+def can_manage_rooms(user) -> bool:
+    return user.is_authenticated and user.is_approved_member and user.is_clinic_staff

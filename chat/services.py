@@ -1,0 +1,240 @@
+"""Chat state changes. Each stores first and broadcasts after commit (chat.fanout.broadcast uses on_commit)."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from members.models import User
+from moderation.models import Flag
+from moderation.services import flag_content, record_audit
+from notifications.services import notify_many
+
+from . import fanout, live, protocol, selectors
+from .mentions import render_message
+from .models import ChatPreference, Message, ReadMarker, Room, RoomMute
+from .protocol import ChatError
+
+# Until the moderation issue brings watched words, a few plain phrases show the writer crisis resources
+# privately (their message is still posted: reaching out is what the room is for).
+CRISIS_PHRASES = re.compile(
+    r"\b(kill myself|killing myself|end my life|ending my life|suicid\w*|want to die|hurt myself|self[- ]harm)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Posted:
+    message: Message
+    crisis_html: str | None = None
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ChatError("invalid", "Please write something first.")
+    if len(body) > protocol.MAX_BODY:
+        raise ChatError(
+            "too_long", f"Messages can be up to {protocol.MAX_BODY:,} characters; this one has {len(body):,}."
+        )
+    return body
+
+
+def _check_pace(*, user, room: Room) -> None:
+    limited = live.check_flood(user)
+    if limited:
+        raise ChatError(
+            "rate_limited", "You are sending messages very quickly. Please take a breath and try again shortly.",
+            retry_after=limited.retry_after,
+        )
+    if not user.is_moderator:
+        limited = live.check_slow_mode(user, room)
+        if limited:
+            raise ChatError(
+                "slow_mode",
+                f"This room is in slow mode: one message every {room.slow_mode_seconds} seconds.",
+                retry_after=limited.retry_after,
+            )
+
+
+def _advance_read_marker(*, user, room: Room, seq: int) -> None:
+    if not ReadMarker.objects.filter(user=user, room=room, last_read_seq__lt=seq).update(last_read_seq=seq):
+        ReadMarker.objects.get_or_create(user=user, room=room, defaults={"last_read_seq": seq})
+
+
+def post_message(*, room: Room, author, body: str, client_id: str = "") -> Posted:
+    """Store a message with the room's next seq and broadcast it after commit.
+
+    The seq comes from an UPDATE of the room row inside the storing transaction: the row lock serialises
+    concurrent writers (PostgreSQL row lock, SQLite database lock), so seqs have no gaps or duplicates even
+    with several server processes, and a rolled-back message gives its number back.
+    """
+    body = _clean_body(body)
+    _check_pace(user=author, room=room)
+    rendered = render_message(body, room)
+    try:
+        with transaction.atomic():
+            Room.objects.filter(pk=room.pk).update(last_seq=F("last_seq") + 1)
+            seq = selectors.current_seq(room)
+            message = Message.objects.create(
+                room=room, seq=seq, author=author, body=body, html=rendered.html, client_id=(client_id or "")[:64]
+            )
+            _advance_read_marker(user=author, room=room, seq=seq)
+            if rendered.mentioned:
+                notify_many(
+                    recipients=rendered.mentioned,
+                    kind="chat_mention",
+                    text=f"{author.display_name} mentioned you in the {room.name} chat room",
+                    url=f"{room.get_absolute_url()}#m-{message.pk}",
+                    actor=author,
+                )
+            fanout.broadcast(room.pk, protocol.message_frame(message, author_name=author.display_name))
+    except Exception:
+        live.forget_slow_mode(author, room)
+        raise
+    room.last_seq = seq
+    crisis_html = None
+    if CRISIS_PHRASES.search(body):
+        crisis_html = render_to_string("chat/crisis_resources.html")
+    return Posted(message=message, crisis_html=crisis_html)
+
+
+def edit_message(*, message: Message, actor, body: str) -> Message:
+    """Replace the text of one's own message; everyone in the room sees the new text."""
+    body = _clean_body(body)
+    rendered = render_message(body, message.room)
+    now = timezone.now()
+    with transaction.atomic():
+        message.body = body
+        message.html = rendered.html
+        message.edited_at = now
+        message.changed_at = now
+        message.save(update_fields=["body", "html", "edited_at", "changed_at"])
+        fanout.broadcast(message.room_id, protocol.edited_frame(message))
+    return message
+
+
+def remove_message(*, message: Message, actor, reason: str = "") -> Message:
+    """Hide a message for everyone at once. The row stays (for review and appeal); moderators' removals are audited."""
+    now = timezone.now()
+    with transaction.atomic():
+        message.state = Message.State.REMOVED
+        message.removed_at = now
+        message.removed_by = actor
+        message.changed_at = now
+        message.save(update_fields=["state", "removed_at", "removed_by", "changed_at"])
+        if actor.pk != message.author_id:
+            record_audit(actor=actor, action="chat.remove_message", target=message, reason=reason)
+        fanout.broadcast(message.room_id, protocol.removed_frame(message))
+    return message
+
+
+def flag_message(*, message: Message, reporter, reason: str, note: str = "") -> Flag:
+    """Store a report for the moderators with the message as it is now. Raises AlreadyFlagged or ValueError."""
+    return flag_content(
+        reporter=reporter, target=message, target_author=message.author, snapshot=message.body, reason=reason,
+        note=note,
+    )
+
+
+def mark_read(*, user, room: Room, seq: int) -> None:
+    """Move the member's read marker forward (never back, never past the room's last message)."""
+    seq = min(seq, selectors.current_seq(room))
+    if seq > 0:
+        _advance_read_marker(user=user, room=room, seq=seq)
+
+
+def note_typing(*, user, room: Room) -> bool:
+    """Tell the room someone is typing, at most once every few seconds per member; nothing is stored."""
+    if not live.allow_typing(user, room):
+        return False
+    fanout.broadcast(room.pk, {"type": "typing", "user": {"id": user.pk, "name": user.display_name}})
+    return True
+
+
+def _broadcast_presence(room: Room) -> None:
+    fanout.broadcast(room.pk, {"type": "presence", "members": live.presence_members(room.pk)})
+
+
+def enter_room(*, user, room: Room) -> bool:
+    """Count a member in (and, if they chose to be visible, list them in) a room. Returns their visibility."""
+    visible = selectors.visible_in_presence(user)
+    if visible:
+        live.presence_join(room.pk, user.pk, user.display_name)
+        _broadcast_presence(room)
+    return visible
+
+
+def leave_room(*, user, room: Room, visible: bool) -> None:
+    if visible:
+        live.presence_leave(room.pk, user.pk)
+        _broadcast_presence(room)
+
+
+def set_presence_visibility(*, user, visible: bool) -> ChatPreference:
+    """The member's choice to appear in "who is here" lists (off until they turn it on)."""
+    preference, _ = ChatPreference.objects.update_or_create(user=user, defaults={"visible_in_presence": visible})
+    return preference
+
+
+def mute_member(*, room: Room, member: User, actor, minutes: int, reason: str) -> RoomMute:
+    """Make `member` read-only in `room` for `minutes`; applies at once, also to their open sockets."""
+    with transaction.atomic():
+        mute = RoomMute.objects.create(
+            room=room, member=member, until=timezone.now() + timedelta(minutes=minutes), reason=reason, actor=actor
+        )
+        record_audit(actor=actor, action="chat.mute", target=member, reason=f"{room.name}: {reason}")
+    return mute
+
+
+def lift_mute(*, mute: RoomMute, actor, reason: str = "") -> RoomMute:
+    with transaction.atomic():
+        mute.until = timezone.now()
+        mute.save(update_fields=["until"])
+        record_audit(actor=actor, action="chat.unmute", target=mute.member, reason=f"{mute.room.name}: {reason}")
+    return mute
+
+
+def close_member_sockets(*, user) -> None:
+    """Close every chat socket `user` has open, in every process, with close code 4408.
+
+    For sanctions: the caller (a moderation service) records the sanction and its audit row; the sockets close
+    after that transaction commits, and a reconnect is then refused by the sanction itself.
+    """
+    fanout.send_to_user(user.pk, {"type": "chat.close", "code": protocol.CLOSE_SANCTIONED})
+
+
+def save_room(*, actor, room: Room | None, fields: dict, programme_groups) -> Room:
+    """Create or change a room (staff). Audited."""
+    creating = room is None
+    with transaction.atomic():
+        if creating:
+            room = Room(created_by=actor)
+        for name, value in fields.items():
+            setattr(room, name, value)
+        room.save()
+        room.programme_groups.set(programme_groups)
+        record_audit(actor=actor, action="chat.create_room" if creating else "chat.update_room", target=room)
+    return room
+
+
+def purge_expired_messages(*, now: datetime | None = None) -> int:
+    """Delete messages older than their room's retention period. Messages with an open flag wait for review."""
+    now = now or timezone.now()
+    message_type = ContentType.objects.get_for_model(Message)
+    under_review = Flag.objects.filter(target_type=message_type, status=Flag.Status.OPEN).values("target_id")
+    deleted = 0
+    for room in Room.objects.filter(retention_days__isnull=False):
+        cutoff = now - timedelta(days=room.retention_days)
+        with transaction.atomic():
+            count, _ = (
+                Message.objects.filter(room=room, created_at__lt=cutoff).exclude(pk__in=under_review).delete()
+            )
+        deleted += count
+    return deleted
+
