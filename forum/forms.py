@@ -1,0 +1,123 @@
+"""Forms parse input only; the services decide and write."""
+
+from django import forms
+from django.urls import reverse
+
+from members.audience import Audience
+from members.models import ProgrammeGroup
+
+from .models import BODY_MAX, CW_MAX, TITLE_MAX, Category, Reaction, Subscription
+
+
+def _body_help() -> str:
+    return (
+        "You can use Markdown: *italic*, **bold**, lists, &gt; quotes and `code`. "
+        "Mention someone with @ and their name, writing spaces as underscores (@Sam_R), "
+        "or in brackets (@[Sam R]); only members who can see this topic are told."
+    )
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=TITLE_MAX,
+        error_messages={
+            "required": "Please give your topic a title.",
+            "max_length": f"Please keep the title to {TITLE_MAX} characters or fewer.",
+        },
+    )
+    content_warning = forms.CharField(
+        label="Content warning (optional)",
+        max_length=CW_MAX,
+        required=False,
+        help_text="If your post touches on something others may want to prepare for, name it here "
+        "(for example “relapse”). Your post stays folded until a reader opens it.",
+    )
+    body = forms.CharField(
+        label="Your post",
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_body_help(),
+        error_messages={
+            "required": "Please write something before posting.",
+            "max_length": f"Please keep a post to {BODY_MAX:,} characters or fewer.",
+        },
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your reply",
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_body_help(),
+        error_messages={
+            "required": "Please write something before posting.",
+            "max_length": f"Please keep a post to {BODY_MAX:,} characters or fewer.",
+        },
+    )
+    content_warning = forms.CharField(
+        label="Content warning (optional)",
+        max_length=CW_MAX,
+        required=False,
+        help_text="Your reply stays folded behind this note until a reader opens it.",
+    )
+    quoted_post = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class EditPostForm(forms.Form):
+    body = forms.CharField(
+        label="Your post",
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_body_help(),
+        error_messages={
+            "required": "Please write something before saving.",
+            "max_length": f"Please keep a post to {BODY_MAX:,} characters or fewer.",
+        },
+    )
+    content_warning = forms.CharField(label="Content warning (optional)", max_length=CW_MAX, required=False)
+    base_revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReactionForm(forms.Form):
+    kind = forms.ChoiceField(choices=Reaction.Kind.choices)
+    on = forms.BooleanField(required=False)
+
+
+class SubscriptionForm(forms.Form):
+    level = forms.ChoiceField(choices=Subscription.Level.choices)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search the forum", max_length=200, required=False)
+
+
+class CategoryForm(forms.ModelForm):
+    programme_groups = forms.ModelMultipleChoiceField(
+        queryset=ProgrammeGroup.objects.filter(for_teens=False),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Programme groups",
+        help_text="Only for the “Selected programme groups” audience.",
+    )
+
+    class Meta:
+        model = Category
+        fields = ["name", "description", "audience", "programme_groups", "position", "locked", "slow_mode_seconds"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "audience": forms.RadioSelect}
+        labels = {"slow_mode_seconds": "Slow mode (seconds)", "position": "Order", "locked": "Locked"}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("audience") == Audience.GROUPS and not data.get("programme_groups"):
+            self.add_error("programme_groups", "Please choose at least one programme group for this audience.")
+        return data
+
+
+def quote_text(post) -> str:
+    """A reply's opening quote, linked to its source post."""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
+    url = reverse("forum:post", args=[post.pk])
+    name = post.author.display_name.replace("_", "\\_")
+    return f"> **{name}** [wrote]({url}):\n>\n{quoted}\n\n"

@@ -1,0 +1,146 @@
+"""Who may do what in the forum. Services assume these checks were made.
+
+Seeing: outside a category's audience, or a topic/post that is not shown to this member, is a 404 (existence
+stays hidden). Acting on something one can see but may not change is a PermissionDenied with a plain reason.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from members.audience import in_audience
+from members.permissions import can_moderate
+
+from .models import Category, ContentState, Post, Topic
+
+
+def can_see_category(user, category: Category) -> bool:
+    return in_audience(user, category)
+
+
+def check_see_category(user, category: Category) -> None:
+    """Outside the audience, the category does not exist."""
+    if not can_see_category(user, category):
+        raise Http404("No such category.")
+
+
+def can_see_topic(user, topic: Topic) -> bool:
+    """Visible topics for the audience; a held topic for its author too; moderators see every state."""
+    if not in_audience(user, topic.category):
+        return False
+    if topic.state == ContentState.VISIBLE or can_moderate(user):
+        return True
+    return topic.state == ContentState.HELD and topic.author_id == user.pk
+
+
+def check_see_topic(user, topic: Topic) -> None:
+    if not can_see_topic(user, topic):
+        raise Http404("No such topic.")
+
+
+def can_see_post_body(user, post: Post) -> bool:
+    """Whether the text is shown, not only a placeholder ("removed by the author")."""
+    if post.state == ContentState.VISIBLE or can_moderate(user):
+        return True
+    return post.state == ContentState.HELD and post.author_id == user.pk
+
+
+def check_see_post(user, post: Post) -> None:
+    """A post is reachable (permalink, quote, reaction) when its topic is and it is not someone else's held post."""
+    check_see_topic(user, post.topic)
+    if post.state == ContentState.HELD and not (post.author_id == user.pk or can_moderate(user)):
+        raise Http404("No such post.")
+
+
+def _check_can_write_in(user, category: Category) -> None:
+    if category.locked and not can_moderate(user):
+        raise PermissionDenied("This category is locked, so new topics and replies are closed.")
+
+
+def check_start_topic(user, category: Category) -> None:
+    """A member who can see the category may start a topic there, unless it is locked."""
+    check_see_category(user, category)
+    _check_can_write_in(user, category)
+
+
+def can_start_topic(user, category: Category) -> bool:
+    return not category.locked or can_moderate(user)
+
+
+def check_reply(user, topic: Topic) -> None:
+    """Replies need a visible, unlocked topic in an unlocked category (moderators may still reply)."""
+    check_see_topic(user, topic)
+    if topic.state != ContentState.VISIBLE and not can_moderate(user):
+        raise PermissionDenied("This topic is waiting for review, so replies are not open yet.")
+    if topic.locked and not can_moderate(user):
+        raise PermissionDenied("This topic is locked, so new replies are closed.")
+    _check_can_write_in(user, topic.category)
+
+
+def can_reply(user, topic: Topic) -> bool:
+    if can_moderate(user):
+        return True
+    return topic.state == ContentState.VISIBLE and not topic.locked and not topic.category.locked
+
+
+def check_edit_post(user, post: Post) -> None:
+    """Only the author edits their post, and only while it is not hidden or removed."""
+    check_see_post(user, post)
+    if post.author_id != user.pk:
+        raise PermissionDenied("You can only edit your own posts.")
+    if post.state in (ContentState.HIDDEN, ContentState.REMOVED):
+        raise PermissionDenied("This post has been taken down, so it can no longer be edited.")
+    if post.topic.locked and not can_moderate(user):
+        raise PermissionDenied("This topic is locked, so its posts can no longer be edited.")
+
+
+def can_edit_post(user, post: Post) -> bool:
+    return (
+        post.author_id == user.pk
+        and post.state in (ContentState.VISIBLE, ContentState.HELD)
+        and (not post.topic.locked or can_moderate(user))
+    )
+
+
+def check_remove_own_post(user, post: Post) -> None:
+    check_see_post(user, post)
+    if post.author_id != user.pk:
+        raise PermissionDenied("You can only remove your own posts.")
+    if post.state == ContentState.REMOVED:
+        raise PermissionDenied("This post has already been removed.")
+
+
+def can_remove_own_post(user, post: Post) -> bool:
+    return post.author_id == user.pk and post.state in (ContentState.VISIBLE, ContentState.HELD)
+
+
+def check_see_history(user, post: Post) -> None:
+    """Earlier versions are for the author and moderators."""
+    check_see_post(user, post)
+    if post.author_id != user.pk and not can_moderate(user):
+        raise PermissionDenied("Only the author and the moderators can see earlier versions of a post.")
+
+
+def can_see_history(user, post: Post) -> bool:
+    return post.author_id == user.pk or can_moderate(user)
+
+
+def check_react(user, post: Post) -> None:
+    """Reactions go on visible posts one can see."""
+    check_see_post(user, post)
+    if post.state != ContentState.VISIBLE:
+        raise PermissionDenied("Reactions are only possible on visible posts.")
+
+
+def check_bookmark(user, post: Post) -> None:
+    check_see_post(user, post)
+
+
+def check_moderate_forum(user) -> None:
+    """Hiding, removing, restoring, locking, pinning and moving are for moderators and staff."""
+    if not can_moderate(user):
+        raise PermissionDenied("Only moderators can do this.")
+
+
+def check_move_topic(user, topic: Topic, to_category: Category) -> None:
+    check_moderate_forum(user)
+    check_see_category(user, to_category)

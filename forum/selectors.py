@@ -1,0 +1,235 @@
+"""Every member-facing read of the forum: audience and state filters live here and nowhere else.
+
+The list and topic pages run a fixed number of queries whatever the number of rows: per-member state
+(unread, bookmarked, subscription) comes in as annotations, reactions in one bulk query.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+
+from members.audience import audience_q, members_visible_q
+from members.models import User
+from members.permissions import can_moderate
+
+from .models import (
+    POSTS_PER_PAGE,
+    Bookmark,
+    Category,
+    ContentState,
+    Post,
+    Reaction,
+    ReadState,
+    Subscription,
+    Topic,
+)
+from .permissions import can_see_post_body, check_see_category, check_see_post, check_see_topic
+
+# --- categories ----------------------------------------------------------------------------------
+
+
+def visible_categories_for(user) -> QuerySet[Category]:
+    return Category.objects.filter(audience_q(user, Category))
+
+
+def _topic_states_for(user) -> Q:
+    """Topics a member sees in lists: visible ones, and their own held ones."""
+    if can_moderate(user):
+        return ~Q(state=ContentState.REMOVED)
+    return Q(state=ContentState.VISIBLE) | Q(state=ContentState.HELD, author=user)
+
+
+def _read_position(user, topic_ref: str = "pk"):
+    return Subquery(
+        ReadState.objects.filter(user=user, topic=OuterRef(topic_ref)).values("last_read_position")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _unread_topics_q(user) -> Q:
+    """Topics with visible posts past the member's read marker. Activity from before they joined is not news."""
+    read_to_end = ReadState.objects.filter(
+        user=user, topic=OuterRef("pk"), last_read_position__gte=OuterRef("last_visible_position")
+    )
+    muted = Subscription.objects.filter(user=user, topic=OuterRef("pk"), level=Subscription.Level.MUTED)
+    return Q(state=ContentState.VISIBLE, last_post_at__gt=user.date_joined) & ~Exists(read_to_end) & ~Exists(muted)
+
+
+def category_list_for(user) -> list[Category]:
+    """The categories a member may see, each with its latest topic and an unread mark (one query)."""
+    unread = Topic.objects.filter(_unread_topics_q(user), category=OuterRef("pk"))
+    return list(
+        visible_categories_for(user)
+        .select_related("last_topic__last_poster")
+        .annotate(has_unread=Exists(unread))
+        .order_by("position", "name")
+    )
+
+
+def category_for(user, slug: str) -> Category:
+    """The category, or 404 when it does not exist or is outside the member's audience."""
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        raise Http404("No such category.")
+    check_see_category(user, category)
+    return category
+
+
+def subscription_level(user, *, topic=None, category=None) -> str:
+    target = {"topic": topic} if topic is not None else {"category": category}
+    sub = Subscription.objects.filter(user=user, **target).values_list("level", flat=True).first()
+    return sub or Subscription.Level.NORMAL
+
+
+# --- topic lists ---------------------------------------------------------------------------------
+
+
+def topics_in_category(user, category: Category) -> QuerySet[Topic]:
+    """Pinned first, then by latest activity; each with the member's read position (for unread marks)."""
+    return (
+        Topic.objects.filter(_topic_states_for(user), category=category)
+        .select_related("author", "last_poster")
+        .annotate(read_position=_read_position(user))
+        .order_by("-pinned", "-last_post_at", "-pk")
+    )
+
+
+def is_unread(user, topic: Topic) -> bool:
+    """For topics from `topics_in_category` or `topic_for`: new visible posts past the read marker."""
+    if topic.state != ContentState.VISIBLE or topic.last_post_at <= user.date_joined:
+        return False
+    return (topic.read_position or 0) < topic.last_visible_position
+
+
+# --- one topic -----------------------------------------------------------------------------------
+
+
+def topic_for(user, pk: int) -> Topic:
+    """The topic with its category and the member's read position and subscription, or 404."""
+    topic = (
+        Topic.objects.select_related("category", "author")
+        .annotate(
+            read_position=_read_position(user),
+            my_level=Subquery(Subscription.objects.filter(user=user, topic=OuterRef("pk")).values("level")[:1]),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if topic is None:
+        raise Http404("No such topic.")
+    check_see_topic(user, topic)
+    return topic
+
+
+@dataclass
+class ReactionSummary:
+    kind: str
+    label: str
+    count: int
+    names: list[str]
+    mine: bool
+
+
+def _attach_reactions(user, posts: list[Post]) -> None:
+    by_post: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    rows = (
+        Reaction.objects.filter(post__in=[p.pk for p in posts])
+        .select_related("user")
+        .order_by("created_at", "pk")
+        .only("post_id", "kind", "user__display_name", "user_id")
+    )
+    for reaction in rows:
+        by_post[reaction.post_id][reaction.kind].append(reaction.user)
+    for post in posts:
+        summary = []
+        for kind, label in Reaction.Kind.choices:
+            users = by_post[post.pk].get(kind, [])
+            summary.append(
+                ReactionSummary(
+                    kind=kind,
+                    label=label,
+                    count=len(users),
+                    names=[u.display_name for u in users],
+                    mine=any(u.pk == user.pk for u in users),
+                )
+            )
+        post.reaction_summary = summary
+
+
+def posts_on_page(user, topic: Topic, page: int) -> list[Post]:
+    """Posts numbered (page-1)*20+1 .. page*20, in order, with author, bookmark mark and reactions.
+
+    Removed and hidden posts keep their place as a placeholder (`show_body` False); someone else's held post
+    is left out. Two queries, whatever the page number or topic length.
+    """
+    first = (page - 1) * POSTS_PER_PAGE + 1
+    last = page * POSTS_PER_PAGE
+    held_ok = Q(state=ContentState.HELD, author=user) if not can_moderate(user) else Q(state=ContentState.HELD)
+    posts = list(
+        Post.objects.filter(topic=topic, position__gte=first, position__lte=last)
+        .filter(~Q(state=ContentState.HELD) | held_ok)
+        .select_related("author", "quoted_post__author", "state_changed_by")
+        .annotate(bookmarked=Exists(Bookmark.objects.filter(user=user, post=OuterRef("pk"))))
+        .order_by("position")
+    )
+    for post in posts:
+        post.show_body = can_see_post_body(user, post)
+    _attach_reactions(user, posts)
+    return posts
+
+
+def post_for(user, pk: int) -> Post:
+    """One post (for permalinks, quotes, reactions, edits), or 404 if the member may not reach it."""
+    post = Post.objects.select_related("topic__category", "author").filter(pk=pk).first()
+    if post is None:
+        raise Http404("No such post.")
+    check_see_post(user, post)
+    return post
+
+
+def revisions_for(post: Post):
+    return post.revisions.select_related("replaced_by").order_by("-number")
+
+
+# --- across topics -------------------------------------------------------------------------------
+
+
+def visible_posts_for(user) -> QuerySet[Post]:
+    """Visible posts in visible topics of categories the member may see (search, bookmarks, member pages)."""
+    return Post.objects.filter(
+        state=ContentState.VISIBLE,
+        topic__state=ContentState.VISIBLE,
+        topic__category__in=visible_categories_for(user),
+    )
+
+
+def bookmarks_for(user) -> QuerySet[Bookmark]:
+    """The member's bookmarks that still point at something they may see."""
+    return (
+        Bookmark.objects.filter(user=user, post__in=visible_posts_for(user))
+        .select_related("post__topic__category", "post__author")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def member_for(user, pk: int) -> User:
+    """A member's forum page: only across the teen/adult line one may see, and only approved members."""
+    member = (
+        User.objects.filter(members_visible_q(user), pk=pk, is_active=True, approved_at__isnull=False)
+        .prefetch_related("groups")
+        .first()
+    )
+    if member is None:
+        raise Http404("No such member.")
+    return member
+
+
+def recent_posts_by(user, member: User, limit: int = 20) -> list[Post]:
+    return list(
+        visible_posts_for(user)
+        .filter(author=member)
+        .select_related("topic__category")
+        .order_by("-created_at", "-pk")[:limit]
+    )

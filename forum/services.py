@@ -1,0 +1,495 @@
+"""Every state change in the forum. Views and forms call these; permission checks are made before."""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from members.audience import Audience, in_audience
+from members.permissions import can_moderate
+from moderation.services import record_audit
+from notifications.services import notify
+
+from . import search
+from .markup import render_post
+from .models import (
+    BODY_MAX,
+    CW_MAX,
+    TITLE_MAX,
+    Bookmark,
+    Category,
+    ContentState,
+    Post,
+    PostRevision,
+    Reaction,
+    ReadState,
+    Subscription,
+    Topic,
+)
+
+
+class ForumError(Exception):
+    """Input the forum refuses; the message is shown to the member as is."""
+
+
+class EditConflict(ForumError):
+    """The post changed after the editor opened it; `post` holds the newer text."""
+
+    def __init__(self, post: Post):
+        super().__init__(
+            "Someone (perhaps you, in another tab) changed this post since you opened it. "
+            "Your changes were not saved; the newer text is shown below."
+        )
+        self.post = post
+
+
+# --- checks on input -----------------------------------------------------------------------------
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ForumError("Please give your topic a title.")
+    if len(title) > TITLE_MAX:
+        raise ForumError(f"Please keep the title to {TITLE_MAX} characters or fewer (it has {len(title)}).")
+    return title
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ForumError("Please write something before posting.")
+    if len(body) > BODY_MAX:
+        raise ForumError(f"Please keep a post to {BODY_MAX:,} characters or fewer (it has {len(body):,}).")
+    return body
+
+
+def _clean_cw(content_warning: str) -> str:
+    content_warning = " ".join((content_warning or "").split())
+    if len(content_warning) > CW_MAX:
+        raise ForumError(f"Please keep the content warning to {CW_MAX} characters or fewer.")
+    return content_warning
+
+
+def _check_slow_mode(*, author, category: Category, now) -> None:
+    if not category.slow_mode_seconds or can_moderate(author):
+        return
+    since = now - timedelta(seconds=category.slow_mode_seconds)
+    last = (
+        Post.objects.filter(author=author, topic__category=category, created_at__gt=since)
+        .aggregate(last=Max("created_at"))
+        .get("last")
+    )
+    if last is not None:
+        wait = int((last + timedelta(seconds=category.slow_mode_seconds) - now).total_seconds()) + 1
+        raise ForumError(
+            f"This category has slow mode on, to give everyone room. Please wait {wait} more "
+            f"second{'s' if wait != 1 else ''} before posting here again."
+        )
+
+
+# --- counters ------------------------------------------------------------------------------------
+
+
+def refresh_topic_stats(*, topic: Topic) -> None:
+    """Recount replies and the latest visible post of `topic` (explicit, never from save())."""
+    visible = topic.posts.filter(state=ContentState.VISIBLE)
+    count = visible.count()
+    last = visible.order_by("-position").select_related("author").first()
+    topic.reply_count = max(0, count - 1)
+    if last is not None:
+        topic.last_post_at = last.created_at
+        topic.last_poster = last.author
+        topic.last_visible_position = last.position
+    topic.save(update_fields=["reply_count", "last_post_at", "last_poster", "last_visible_position"])
+
+
+def refresh_category_stats(*, category: Category) -> None:
+    """Recount visible topics and find the latest active one."""
+    visible = Topic.objects.filter(category=category, state=ContentState.VISIBLE)
+    category.topic_count = visible.count()
+    latest = visible.order_by("-last_post_at", "-pk").first()
+    category.last_topic = latest
+    category.last_post_at = latest.last_post_at if latest else None
+    category.save(update_fields=["topic_count", "last_topic", "last_post_at"])
+
+
+# --- posting -------------------------------------------------------------------------------------
+
+
+def _add_post(*, topic: Topic, author, body: str, content_warning: str, quoted_post: Post | None, now) -> Post:
+    # Lock the topic row so that two replies at once get distinct post numbers.
+    locked = Topic.objects.select_for_update().get(pk=topic.pk)
+    position = locked.last_position + 1
+    Topic.objects.filter(pk=topic.pk).update(last_position=position)
+    topic.last_position = position
+    rendered = render_post(body, topic.category)
+    post = Post.objects.create(
+        topic=topic,
+        position=position,
+        author=author,
+        body=body,
+        html=rendered.html,
+        content_warning=content_warning,
+        quoted_post=quoted_post,
+        created_at=now,
+    )
+    post._mentioned = rendered.mentioned
+    search.index_post(post)
+    return post
+
+
+@transaction.atomic
+def create_topic(*, category: Category, author, title: str, body: str, content_warning: str = "") -> Topic:
+    """Start a topic with its opening post; the author watches it from then on."""
+    title, body, content_warning = _clean_title(title), _clean_body(body), _clean_cw(content_warning)
+    now = timezone.now()
+    _check_slow_mode(author=author, category=category, now=now)
+    topic = Topic.objects.create(category=category, title=title, author=author, created_at=now, last_post_at=now)
+    post = _add_post(topic=topic, author=author, body=body, content_warning=content_warning, quoted_post=None, now=now)
+    refresh_topic_stats(topic=topic)
+    refresh_category_stats(category=category)
+    set_subscription(user=author, topic=topic, level=Subscription.Level.WATCHING)
+    _mark_read_to(user=author, topic=topic, position=post.position)
+    _notify_for_new_post(post=post, new_topic=True)
+    return topic
+
+
+@transaction.atomic
+def create_reply(
+    *, topic: Topic, author, body: str, content_warning: str = "", quoted_post: Post | None = None
+) -> Post:
+    """Add a post at the end of `topic`; watchers and mentioned members are told."""
+    body, content_warning = _clean_body(body), _clean_cw(content_warning)
+    now = timezone.now()
+    _check_slow_mode(author=author, category=topic.category, now=now)
+    if quoted_post is not None and quoted_post.topic_id != topic.pk:
+        quoted_post = None
+    post = _add_post(
+        topic=topic, author=author, body=body, content_warning=content_warning, quoted_post=quoted_post, now=now
+    )
+    refresh_topic_stats(topic=topic)
+    refresh_category_stats(category=topic.category)
+    _mark_read_to(user=author, topic=topic, position=post.position)
+    _notify_for_new_post(post=post, new_topic=False)
+    return post
+
+
+@transaction.atomic
+def edit_post(*, post: Post, editor, body: str, content_warning: str = "", base_revision: int) -> Post:
+    """Change a post's text, keeping the earlier text as a revision.
+
+    `base_revision` is the revision the editor started from; if the post moved on since, nothing is
+    overwritten and EditConflict carries the newer post.
+    """
+    body, content_warning = _clean_body(body), _clean_cw(content_warning)
+    current = Post.objects.select_for_update().select_related("topic__category").get(pk=post.pk)
+    if current.revision != base_revision:
+        raise EditConflict(current)
+    if current.body == body and current.content_warning == content_warning:
+        return current
+    now = timezone.now()
+    mentioned_before = {u.pk for u in render_post(current.body, current.topic.category).mentioned}
+    PostRevision.objects.create(
+        post=current,
+        number=current.revision,
+        body=current.body,
+        content_warning=current.content_warning,
+        written_at=current.edited_at or current.created_at,
+        replaced_at=now,
+        replaced_by=editor,
+    )
+    rendered = render_post(body, current.topic.category)
+    current.body = body
+    current.html = rendered.html
+    current.content_warning = content_warning
+    current.revision += 1
+    current.edited_at = now
+    current.save(update_fields=["body", "html", "content_warning", "revision", "edited_at"])
+    search.index_post(current)
+    # Only members newly mentioned by this edit hear about it.
+    _notify_mentions(post=current, users=[u for u in rendered.mentioned if u.pk not in mentioned_before])
+    return current
+
+
+# --- states (the ground for moderation) ----------------------------------------------------------
+
+
+def _set_post_state(*, post: Post, state: str, actor, reason: str) -> Post:
+    post.state = state
+    post.state_changed_by = actor
+    post.state_reason = reason or ""
+    post.save(update_fields=["state", "state_changed_by", "state_reason"])
+    refresh_topic_stats(topic=post.topic)
+    if post.position == 1:
+        # The opening post carries the topic: when it goes, the topic goes with it from lists and search.
+        _set_topic_state(topic=post.topic, state=state)
+    refresh_category_stats(category=post.topic.category)
+    return post
+
+
+def _set_topic_state(*, topic: Topic, state: str) -> None:
+    topic.state = state
+    topic.save(update_fields=["state"])
+
+
+@transaction.atomic
+def remove_own_post(*, post: Post, actor) -> Post:
+    """The author takes their post down; it shows "removed by the author" and stays stored."""
+    return _set_post_state(post=post, state=ContentState.REMOVED, actor=actor, reason="Removed by the author.")
+
+
+@transaction.atomic
+def hide_post(*, post: Post, actor, reason: str) -> Post:
+    """A moderator hides a post from members (kept for review and appeal)."""
+    _set_post_state(post=post, state=ContentState.HIDDEN, actor=actor, reason=reason)
+    record_audit(actor=actor, action="hide_post", target=post, reason=reason)
+    return post
+
+
+@transaction.atomic
+def remove_post(*, post: Post, actor, reason: str) -> Post:
+    """A moderator removes a post; removal is never destruction."""
+    _set_post_state(post=post, state=ContentState.REMOVED, actor=actor, reason=reason)
+    record_audit(actor=actor, action="remove_post", target=post, reason=reason)
+    return post
+
+
+@transaction.atomic
+def restore_post(*, post: Post, actor, reason: str) -> Post:
+    """Make a held, hidden or removed post visible again."""
+    _set_post_state(post=post, state=ContentState.VISIBLE, actor=actor, reason=reason)
+    record_audit(actor=actor, action="restore_post", target=post, reason=reason)
+    return post
+
+
+@transaction.atomic
+def lock_topic(*, topic: Topic, actor, reason: str, locked: bool = True) -> Topic:
+    """Close (or reopen) a topic to new replies."""
+    topic.locked = locked
+    topic.save(update_fields=["locked"])
+    record_audit(actor=actor, action="lock_topic" if locked else "unlock_topic", target=topic, reason=reason)
+    return topic
+
+
+@transaction.atomic
+def pin_topic(*, topic: Topic, actor, reason: str, pinned: bool = True) -> Topic:
+    """Keep a topic at the top of its category (or let it go back in line)."""
+    topic.pinned = pinned
+    topic.save(update_fields=["pinned"])
+    record_audit(actor=actor, action="pin_topic" if pinned else "unpin_topic", target=topic, reason=reason)
+    return topic
+
+
+@transaction.atomic
+def move_topic(*, topic: Topic, to_category: Category, actor, reason: str) -> Topic:
+    """Move a topic to another category; both categories' counters follow."""
+    from_category = topic.category
+    if from_category.pk == to_category.pk:
+        return topic
+    topic.category = to_category
+    topic.save(update_fields=["category"])
+    refresh_category_stats(category=from_category)
+    refresh_category_stats(category=to_category)
+    record_audit(
+        actor=actor, action="move_topic", target=topic, reason=f"{from_category.name} -> {to_category.name}: {reason}"
+    )
+    return topic
+
+
+# --- reactions, bookmarks, subscriptions, read state ---------------------------------------------
+
+
+def add_reaction(*, post: Post, user, kind: str) -> bool:
+    """Add one reaction; a second identical one changes nothing. Returns whether a row was added."""
+    if kind not in Reaction.Kind.values:
+        raise ForumError("That reaction isn't one we offer.")
+    try:
+        with transaction.atomic():
+            Reaction.objects.create(post=post, user=user, kind=kind)
+    except IntegrityError:
+        return False
+    return True
+
+
+def remove_reaction(*, post: Post, user, kind: str) -> bool:
+    return Reaction.objects.filter(post=post, user=user, kind=kind).delete()[0] > 0
+
+
+def add_bookmark(*, post: Post, user) -> None:
+    Bookmark.objects.get_or_create(post=post, user=user)
+
+
+def remove_bookmark(*, post: Post, user) -> None:
+    Bookmark.objects.filter(post=post, user=user).delete()
+
+
+def set_subscription(*, user, level: str, topic: Topic | None = None, category: Category | None = None) -> None:
+    """Watch, follow normally or mute one topic or one category."""
+    if level not in Subscription.Level.values:
+        raise ForumError("Please choose watching, normal or muted.")
+    target = {"topic": topic} if topic is not None else {"category": category}
+    Subscription.objects.update_or_create(user=user, **target, defaults={"level": level, "updated_at": timezone.now()})
+
+
+def mark_topic_read(*, user, topic: Topic, position: int, known: int | None) -> None:
+    """Move the member's read marker forward to `position` (never back).
+
+    `known` is the marker the caller already read (None: no row yet), so that a plain topic view costs at most
+    one write and none when nothing new was seen.
+    """
+    if known is not None and known >= position:
+        return
+    _mark_read_to(user=user, topic=topic, position=position, known=known)
+
+
+def _mark_read_to(*, user, topic: Topic, position: int, known: int | None = -1) -> None:
+    now = timezone.now()
+    if known is None:
+        # No row yet: insert, or on a race with another tab, move the existing row forward.
+        ReadState.objects.bulk_create(
+            [ReadState(user=user, topic=topic, last_read_position=position, updated_at=now)],
+            update_conflicts=True,
+            unique_fields=["user", "topic"],
+            update_fields=["last_read_position", "updated_at"],
+        )
+        return
+    updated = ReadState.objects.filter(user=user, topic=topic, last_read_position__lt=position).update(
+        last_read_position=position, updated_at=now
+    )
+    if not updated and known == -1:
+        ReadState.objects.get_or_create(
+            user=user, topic=topic, defaults={"last_read_position": position, "updated_at": now}
+        )
+
+
+# --- notifications -------------------------------------------------------------------------------
+
+
+def _levels_for(*, topic: Topic, user_ids) -> dict[int, str]:
+    """Each member's effective level for `topic`: the topic's own setting, else the category's."""
+    levels: dict[int, str] = {}
+    for sub in Subscription.objects.filter(category=topic.category_id, user_id__in=user_ids):
+        levels[sub.user_id] = sub.level
+    for sub in Subscription.objects.filter(topic=topic, user_id__in=user_ids):
+        levels[sub.user_id] = sub.level
+    return levels
+
+
+def _notify_mentions(*, post: Post, users) -> set[int]:
+    topic = post.topic
+    users = [u for u in users if u.pk != post.author_id]
+    if not users:
+        return set()
+    levels = _levels_for(topic=topic, user_ids=[u.pk for u in users])
+    told = set()
+    for user in users:
+        if levels.get(user.pk) == Subscription.Level.MUTED:
+            continue
+        notify(
+            recipient=user,
+            kind="forum_mention",
+            text=f"{post.author.display_name} mentioned you in “{topic.title}”",
+            url=post.get_absolute_url(),
+            actor=post.author,
+        )
+        told.add(user.pk)
+    return told
+
+
+def _notify_for_new_post(*, post: Post, new_topic: bool) -> None:
+    """Mentions first; then watchers of the topic (replies) or of the category (new topics)."""
+    topic = post.topic
+    told = _notify_mentions(post=post, users=getattr(post, "_mentioned", []))
+    if new_topic:
+        watcher_subs = Subscription.objects.filter(category=topic.category, level=Subscription.Level.WATCHING)
+    else:
+        watcher_subs = Subscription.objects.filter(topic=topic, level=Subscription.Level.WATCHING)
+    watchers = [
+        s.user
+        for s in watcher_subs.select_related("user").exclude(user_id=post.author_id).exclude(user_id__in=told)
+        if s.user.is_active and s.user.is_approved_member
+    ]
+    if not new_topic:
+        # Category watchers hear of new topics; for replies a topic they muted stays quiet.
+        muted = set(
+            Subscription.objects.filter(topic=topic, level=Subscription.Level.MUTED).values_list("user_id", flat=True)
+        )
+        watchers = [w for w in watchers if w.pk not in muted]
+    for watcher in watchers:
+        # Someone may have left the programme group since they started watching.
+        if not in_audience(watcher, topic.category):
+            continue
+        if new_topic:
+            text = f"New topic in {topic.category.name}: “{topic.title}”"
+        else:
+            text = f"{post.author.display_name} replied to “{topic.title}”"
+        notify(recipient=watcher, kind="forum_reply", text=text, url=post.get_absolute_url(), actor=post.author)
+
+
+# --- categories (staff) --------------------------------------------------------------------------
+
+
+def _unique_slug(name: str, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:70] or "category"
+    slug, n = base, 2
+    while Category.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_groups_fit(audience: str, programme_groups) -> None:
+    groups = list(programme_groups or [])
+    if audience == Audience.GROUPS and not groups:
+        raise ForumError("Please choose at least one programme group for this audience.")
+    if audience == Audience.GROUPS and any(g.for_teens for g in groups):
+        raise ForumError("Teen spaces use the “Teen members only” audience, not programme groups.")
+
+
+@transaction.atomic
+def create_category(
+    *,
+    actor,
+    name: str,
+    description: str = "",
+    audience: str = Audience.ADULTS,
+    programme_groups=(),
+    position: int = 0,
+    locked: bool = False,
+    slow_mode_seconds: int = 0,
+    slug: str = "",
+) -> Category:
+    """Staff add a category; audited."""
+    _check_groups_fit(audience, programme_groups)
+    category = Category.objects.create(
+        name=name.strip(),
+        slug=slug or _unique_slug(name),
+        description=description.strip(),
+        audience=audience,
+        position=position,
+        locked=locked,
+        slow_mode_seconds=slow_mode_seconds,
+    )
+    category.programme_groups.set(programme_groups if audience == Audience.GROUPS else [])
+    record_audit(actor=actor, action="create_category", target=category, reason=f"audience: {audience}")
+    return category
+
+
+@transaction.atomic
+def update_category(*, category: Category, actor, programme_groups=(), **fields) -> Category:
+    """Staff change a category (name, description, audience, order, locked, slow mode); audited."""
+    allowed = {"name", "description", "audience", "position", "locked", "slow_mode_seconds"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"update_category() got unexpected fields {sorted(unknown)}")
+    audience = fields.get("audience", category.audience)
+    _check_groups_fit(audience, programme_groups)
+    changed = [k for k, v in fields.items() if getattr(category, k) != v]
+    for key, value in fields.items():
+        setattr(category, key, value)
+    category.save(update_fields=list(fields) or None)
+    category.programme_groups.set(programme_groups if audience == Audience.GROUPS else [])
+    record_audit(actor=actor, action="update_category", target=category, reason="changed: " + ", ".join(changed))
+    return category

@@ -1,0 +1,331 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from members.permissions import can_moderate, staff_required
+
+from . import permissions, selectors, services
+from .forms import (
+    CategoryForm,
+    EditPostForm,
+    ReactionForm,
+    ReplyForm,
+    SearchForm,
+    SubscriptionForm,
+    TopicForm,
+    quote_text,
+)
+from .models import POSTS_PER_PAGE, TOPICS_PER_PAGE, Category, Subscription
+from .search import highlight, search_posts
+from .services import EditConflict, ForumError
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def index(request):
+    return render(request, "forum/index.html", {"categories": selectors.category_list_for(request.user)})
+
+
+def category(request, slug: str):
+    category = selectors.category_for(request.user, slug)
+    page = Paginator(selectors.topics_in_category(request.user, category), TOPICS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    for topic in page.object_list:
+        topic.unread = selectors.is_unread(request.user, topic)
+    return render(
+        request,
+        "forum/category.html",
+        {
+            "category": category,
+            "page": page,
+            "can_start": permissions.can_start_topic(request.user, category),
+            "level": selectors.subscription_level(request.user, category=category),
+            "levels": Subscription.Level.choices,
+        },
+    )
+
+
+def topic_new(request, slug: str):
+    category = selectors.category_for(request.user, slug)
+    form = TopicForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            permissions.check_start_topic(request.user, category)
+            topic = services.create_topic(category=category, author=request.user, **form.cleaned_data)
+        except (ForumError, PermissionDenied) as exc:
+            form.add_error(None, str(exc))
+            status = 403 if isinstance(exc, PermissionDenied) else 400
+        else:
+            messages.success(request, "Your topic is up. You're watching it, so you'll hear about replies.")
+            return redirect(topic)
+    elif request.method == "POST":
+        status = 400
+    return render(request, "forum/topic_new.html", {"category": category, "form": form}, status=status)
+
+
+def topic(request, pk: int):
+    user = request.user
+    topic = selectors.topic_for(user, pk)
+    page = min(_page_number(request), topic.page_count)
+    posts = selectors.posts_on_page(user, topic, page)
+    read_before = topic.read_position
+    first_unread = None
+    if selectors.is_unread(user, topic):
+        first_unread = (read_before or 0) + 1
+    if posts:
+        services.mark_topic_read(user=user, topic=topic, position=posts[-1].position, known=read_before)
+    reply_form = ReplyForm() if permissions.can_reply(user, topic) else None
+    return render(
+        request,
+        "forum/topic.html",
+        {
+            "topic": topic,
+            "category": topic.category,
+            "posts": posts,
+            "page": page,
+            "pages": range(1, topic.page_count + 1),
+            "first_unread": first_unread,
+            "first_unread_page": (first_unread - 1) // POSTS_PER_PAGE + 1 if first_unread else None,
+            "reply_form": reply_form,
+            "level": topic.my_level or Subscription.Level.NORMAL,
+            "levels": Subscription.Level.choices,
+            "is_moderator": can_moderate(user),
+        },
+    )
+
+
+def reply(request, pk: int):
+    user = request.user
+    topic = selectors.topic_for(user, pk)
+    quoted = None
+    if request.method == "POST":
+        form = ReplyForm(request.POST)
+    else:
+        initial = {}
+        if request.GET.get("quote", "").isdigit():
+            quoted = selectors.post_for(user, int(request.GET["quote"]))
+            if quoted.topic_id == topic.pk and quoted.state == "visible":
+                initial = {
+                    "body": quote_text(quoted),
+                    "quoted_post": quoted.pk,
+                    "content_warning": quoted.content_warning,
+                }
+        form = ReplyForm(initial=initial)
+    status = 200
+    try:
+        permissions.check_reply(user, topic)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+        return render(request, "forum/reply.html", {"topic": topic, "form": form, "closed": True}, status=403)
+    if request.method == "POST":
+        if form.is_valid():
+            quoted_pk = form.cleaned_data.pop("quoted_post")
+            quoted = selectors.post_for(user, quoted_pk) if quoted_pk else None
+            try:
+                post = services.create_reply(topic=topic, author=user, quoted_post=quoted, **form.cleaned_data)
+            except ForumError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect(post)
+        status = 400
+    return render(request, "forum/reply.html", {"topic": topic, "form": form}, status=status)
+
+
+def post_permalink(request, pk: int):
+    post = selectors.post_for(request.user, pk)
+    url = reverse("forum:topic", args=[post.topic_id])
+    if post.page > 1:
+        url += f"?page={post.page}"
+    return redirect(f"{url}#post-{post.position}")
+
+
+def post_edit(request, pk: int):
+    user = request.user
+    post = selectors.post_for(user, pk)
+    permissions.check_edit_post(user, post)
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        form = EditPostForm(request.POST)
+        if form.is_valid():
+            try:
+                services.edit_post(post=post, editor=user, **form.cleaned_data)
+            except EditConflict as exc:
+                conflict = exc.post
+                # Keep the member's text in the form, now based on the newer revision, so a second save is
+                # a deliberate choice made after seeing the newer text.
+                data = request.POST.copy()
+                data["base_revision"] = str(conflict.revision)
+                form = EditPostForm(data)
+                form.is_valid()
+                form.add_error(None, str(exc))
+                status = 409
+            except ForumError as exc:
+                form.add_error(None, str(exc))
+                status = 400
+            else:
+                messages.success(request, "Your changes are saved.")
+                return redirect(post)
+        else:
+            status = 400
+    else:
+        form = EditPostForm(
+            initial={"body": post.body, "content_warning": post.content_warning, "base_revision": post.revision}
+        )
+    return render(request, "forum/post_edit.html", {"post": post, "form": form, "conflict": conflict}, status=status)
+
+
+def post_remove(request, pk: int):
+    user = request.user
+    post = selectors.post_for(user, pk)
+    permissions.check_remove_own_post(user, post)
+    if request.method == "POST":
+        services.remove_own_post(post=post, actor=user)
+        messages.success(request, "Your post is removed. It now shows “removed by the author”.")
+        return redirect(post)
+    return render(request, "forum/post_remove.html", {"post": post})
+
+
+def post_history(request, pk: int):
+    post = selectors.post_for(request.user, pk)
+    permissions.check_see_history(request.user, post)
+    return render(request, "forum/post_history.html", {"post": post, "revisions": selectors.revisions_for(post)})
+
+
+@require_POST
+def post_react(request, pk: int):
+    post = selectors.post_for(request.user, pk)
+    permissions.check_react(request.user, post)
+    form = ReactionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That reaction isn't one we offer.")
+    elif form.cleaned_data["on"]:
+        services.add_reaction(post=post, user=request.user, kind=form.cleaned_data["kind"])
+    else:
+        services.remove_reaction(post=post, user=request.user, kind=form.cleaned_data["kind"])
+    return _back(request, post.get_absolute_url())
+
+
+@require_POST
+def post_bookmark(request, pk: int):
+    post = selectors.post_for(request.user, pk)
+    permissions.check_bookmark(request.user, post)
+    if request.POST.get("on") == "1":
+        services.add_bookmark(post=post, user=request.user)
+        messages.success(request, "Bookmarked. You'll find it under Bookmarks.")
+    else:
+        services.remove_bookmark(post=post, user=request.user)
+        messages.success(request, "Bookmark removed.")
+    return _back(request, post.get_absolute_url())
+
+
+@require_POST
+def topic_subscription(request, pk: int):
+    topic = selectors.topic_for(request.user, pk)
+    form = SubscriptionForm(request.POST)
+    if form.is_valid():
+        services.set_subscription(user=request.user, topic=topic, level=form.cleaned_data["level"])
+        messages.success(request, _level_message(form.cleaned_data["level"], "topic"))
+    return redirect(topic)
+
+
+@require_POST
+def category_subscription(request, slug: str):
+    category = selectors.category_for(request.user, slug)
+    form = SubscriptionForm(request.POST)
+    if form.is_valid():
+        services.set_subscription(user=request.user, category=category, level=form.cleaned_data["level"])
+        messages.success(request, _level_message(form.cleaned_data["level"], "category"))
+    return redirect(category)
+
+
+def _level_message(level: str, what: str) -> str:
+    return {
+        Subscription.Level.WATCHING: f"You're watching this {what}; we'll let you know about new posts.",
+        Subscription.Level.NORMAL: f"You'll hear from this {what} only when someone mentions you.",
+        Subscription.Level.MUTED: f"This {what} is muted; it won't send you notifications.",
+    }[level]
+
+
+def bookmarks(request):
+    return render(request, "forum/bookmarks.html", {"bookmarks": selectors.bookmarks_for(request.user)[:200]})
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    results = []
+    if query:
+        for post in search_posts(request.user, query):
+            post.snippet = highlight(post.body, query)
+            post.title_marked = highlight(post.topic.title, query, length=200)
+            results.append(post)
+    return render(request, "forum/search.html", {"form": form, "query": query, "results": results})
+
+
+def member(request, pk: int):
+    person = selectors.member_for(request.user, pk)
+    return render(
+        request, "forum/member.html", {"person": person, "posts": selectors.recent_posts_by(request.user, person)}
+    )
+
+
+# --- staff: categories ---------------------------------------------------------------------------
+
+
+@staff_required
+def manage_categories(request):
+    categories = Category.objects.prefetch_related("programme_groups").order_by("position", "name")
+    return render(request, "forum/manage/list.html", {"categories": categories})
+
+
+@staff_required
+def manage_category_new(request):
+    form = CategoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            category = services.create_category(actor=request.user, **data)
+        except ForumError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"The category “{category.name}” is ready.")
+            return redirect("forum:manage_categories")
+    return render(request, "forum/manage/form.html", {"form": form, "category": None})
+
+
+@staff_required
+def manage_category_edit(request, pk: int):
+    category = get_object_or_404(Category, pk=pk)
+    form = CategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        groups = data.pop("programme_groups")
+        # The form has already copied the values onto the instance; the service compares with the stored row.
+        fresh = Category.objects.get(pk=pk)
+        try:
+            services.update_category(category=fresh, actor=request.user, programme_groups=groups, **data)
+        except ForumError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"The category “{fresh.name}” is saved.")
+            return redirect("forum:manage_categories")
+    return render(request, "forum/manage/form.html", {"form": form, "category": category})
