@@ -78,3 +78,19 @@ class MembersOnlyMiddleware:
             if needs_mfa_setup(user):
                 return redirect("mfa_index")
         return self.get_response(request)
+
+
+class AdminCspMiddleware:
+    """Wagtail's admin runs a few inline scripts; only staff reach /cms/, so only there is inline script allowed.
+
+    Sits after CSPMiddleware, so its response passes here first and CSPMiddleware reads the update.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(STAFF_PREFIXES):
+            response._csp_update = {"script-src": ["'unsafe-inline'"]}
+        return response

@@ -74,3 +74,8 @@ def test_production_cookies_are_secure(flag, monkeypatch):
     importlib.reload(production)
     assert getattr(production, flag) is True
     assert production.SESSION_COOKIE_SAMESITE == "Lax"
+
+
+def test_only_the_wagtail_admin_allows_inline_script(staff_client, member_client):
+    assert "'unsafe-inline'" in staff_client.get("/cms/")["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in member_client.get("/")["Content-Security-Policy"]
