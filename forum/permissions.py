@@ -23,17 +23,20 @@ def check_see_category(user, category: Category) -> None:
         raise Http404("No such category.")
 
 
-def can_see_topic(user, topic: Topic) -> bool:
-    """Visible topics for the audience; a held topic for its author too; moderators see every state."""
-    if not in_audience(user, topic.category):
-        return False
+def can_see_topic_state(user, topic: Topic) -> bool:
+    """Visible topics; a held topic for its author too; moderators see every state (audience checked apart)."""
     if topic.state == ContentState.VISIBLE or can_moderate(user):
         return True
     return topic.state == ContentState.HELD and topic.author_id == user.pk
 
 
-def check_see_topic(user, topic: Topic) -> None:
-    if not can_see_topic(user, topic):
+def can_see_topic(user, topic: Topic) -> bool:
+    return in_audience(user, topic.category) and can_see_topic_state(user, topic)
+
+
+def check_see_topic(user, topic: Topic, *, audience_checked: bool = False) -> None:
+    """`audience_checked`: the caller loaded the topic through an audience filter already (one query less)."""
+    if not (can_see_topic_state(user, topic) if audience_checked else can_see_topic(user, topic)):
         raise Http404("No such topic.")
 
 
@@ -44,9 +47,9 @@ def can_see_post_body(user, post: Post) -> bool:
     return post.state == ContentState.HELD and post.author_id == user.pk
 
 
-def check_see_post(user, post: Post) -> None:
+def check_see_post(user, post: Post, *, audience_checked: bool = False) -> None:
     """A post is reachable (permalink, quote, reaction) when its topic is and it is not someone else's held post."""
-    check_see_topic(user, post.topic)
+    check_see_topic(user, post.topic, audience_checked=audience_checked)
     if post.state == ContentState.HELD and not (post.author_id == user.pk or can_moderate(user)):
         raise Http404("No such post.")
 

@@ -25,7 +25,7 @@ from .models import (
     Subscription,
     Topic,
 )
-from .permissions import can_see_post_body, check_see_category, check_see_post, check_see_topic
+from .permissions import can_see_post_body, check_see_post, check_see_topic
 
 # --- categories ----------------------------------------------------------------------------------
 
@@ -70,10 +70,9 @@ def category_list_for(user) -> list[Category]:
 
 def category_for(user, slug: str) -> Category:
     """The category, or 404 when it does not exist or is outside the member's audience."""
-    category = Category.objects.filter(slug=slug).first()
+    category = visible_categories_for(user).filter(slug=slug).first()
     if category is None:
         raise Http404("No such category.")
-    check_see_category(user, category)
     return category
 
 
@@ -114,12 +113,12 @@ def topic_for(user, pk: int) -> Topic:
             read_position=_read_position(user),
             my_level=Subquery(Subscription.objects.filter(user=user, topic=OuterRef("pk")).values("level")[:1]),
         )
-        .filter(pk=pk)
+        .filter(pk=pk, category__in=visible_categories_for(user))
         .first()
     )
     if topic is None:
         raise Http404("No such topic.")
-    check_see_topic(user, topic)
+    check_see_topic(user, topic, audience_checked=True)
     return topic
 
 
@@ -175,6 +174,7 @@ def posts_on_page(user, topic: Topic, page: int) -> list[Post]:
         .order_by("position")
     )
     for post in posts:
+        post.topic = topic  # already loaded; saves a query per post in the permission twins
         post.show_body = can_see_post_body(user, post)
     _attach_reactions(user, posts)
     return posts
@@ -182,10 +182,14 @@ def posts_on_page(user, topic: Topic, page: int) -> list[Post]:
 
 def post_for(user, pk: int) -> Post:
     """One post (for permalinks, quotes, reactions, edits), or 404 if the member may not reach it."""
-    post = Post.objects.select_related("topic__category", "author").filter(pk=pk).first()
+    post = (
+        Post.objects.select_related("topic__category", "author")
+        .filter(pk=pk, topic__category__in=visible_categories_for(user))
+        .first()
+    )
     if post is None:
         raise Http404("No such post.")
-    check_see_post(user, post)
+    check_see_post(user, post, audience_checked=True)
     return post
 
 
