@@ -30,8 +30,14 @@ class Case:
 
 def members_only(*, teen=OK, moderator=OK, staff=OK, member=OK) -> dict[str, object]:
     """The usual row: visitors to sign-in, applicants to their status page."""
-    return {"visitor": LOGIN, "applicant": STATUS, "member": member, "teen": teen,
-            "moderator": moderator, "staff": staff}
+    return {
+        "visitor": LOGIN,
+        "applicant": STATUS,
+        "member": member,
+        "teen": teen,
+        "moderator": moderator,
+        "staff": staff,
+    }
 
 
 def staff_only() -> dict[str, object]:

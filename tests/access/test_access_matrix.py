@@ -36,8 +36,7 @@ def _walk(patterns, prefix="", namespace=""):
 
 
 def our_named_routes() -> set[str]:
-    return {name for route, name in _walk(get_resolver().url_patterns)
-            if not route.startswith(THIRD_PARTY_PREFIXES)}
+    return {name for route, name in _walk(get_resolver().url_patterns) if not route.startswith(THIRD_PARTY_PREFIXES)}
 
 
 def all_cases(world) -> list[matrix.Case]:
@@ -63,8 +62,7 @@ def _outcome(response):
 
 @pytest.fixture
 def world(db):
-    staff = UserFactory(display_name="Matrix staff", roles=[Role.MEMBER, Role.MODERATOR, Role.STAFF],
-                        teen_cleared=True)
+    staff = UserFactory(display_name="Matrix staff", roles=[Role.MEMBER, Role.MODERATOR, Role.STAFF], teen_cleared=True)
     moderator = UserFactory(display_name="Matrix mod", roles=[Role.MEMBER, Role.MODERATOR])
     enable_totp(staff)
     enable_totp(moderator)
@@ -72,8 +70,9 @@ def world(db):
         visitor=None,
         applicant=UserFactory(display_name="Matrix applicant", approved_at=None, email_verified=False),
         member=UserFactory(display_name="Matrix member"),
-        teen=UserFactory(display_name="Matrix teen", year_of_birth=teen_year(),
-                         programme_groups=[programme_group("teen-group")]),
+        teen=UserFactory(
+            display_name="Matrix teen", year_of_birth=teen_year(), programme_groups=[programme_group("teen-group")]
+        ),
         moderator=moderator,
         staff=staff,
     )
@@ -102,6 +101,7 @@ def test_access_matrix(world):
             response = getattr(client, case.method)(case.url, case.data)
             got = _outcome(response)
             if got != case.expect[role]:
-                failures.append(f"{role:<9} {case.method.upper()} {case.url} ({case.name}): "
-                                f"expected {case.expect[role]}, got {got}")
+                failures.append(
+                    f"{role:<9} {case.method.upper()} {case.url} ({case.name}): expected {case.expect[role]}, got {got}"
+                )
     assert not failures, "\n".join(failures)

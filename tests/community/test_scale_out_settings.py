@@ -1,0 +1,43 @@
+"""With DATABASE_URL and REDIS_URL set, the site really runs on PostgreSQL and Redis.
+
+REQUIRE_SERVICES=1 (CI's second run) turns a skip into a failure, so a misconfigured run cannot pass quietly.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection
+
+from tests.conftest import REQUIRE_SERVICES
+
+pytestmark = pytest.mark.services
+
+
+def _need(var: str) -> None:
+    if not os.environ.get(var):
+        if REQUIRE_SERVICES:
+            pytest.fail(f"REQUIRE_SERVICES=1 but {var} is not set")
+        pytest.skip(f"{var} not set: scale-out services not configured")
+
+
+def test_database_is_postgresql(db):
+    _need("DATABASE_URL")
+    assert connection.vendor == "postgresql"
+
+
+def test_cache_and_rate_limits_are_shared_between_processes():
+    _need("REDIS_URL")
+    assert isinstance(caches["default"], RedisCache)
+    # A second, independent client (as another server process would have) sees the same counters.
+    other = RedisCache(settings.REDIS_URL, {})
+    caches["default"].set("scale-out-probe", 41)
+    other.incr("scale-out-probe")
+    assert caches["default"].get("scale-out-probe") == 42
+
+
+def test_channel_layer_is_redis():
+    _need("REDIS_URL")
+    assert "channels_redis" in settings.CHANNEL_LAYERS["default"]["BACKEND"]
