@@ -23,3 +23,40 @@ def test_member_signs_in_and_lands_on_home(page, live_server):
     assert page.get_by_role("heading", name="Welcome back, Morgan").is_visible()
     assert_accessible(page)
     screenshot(page, "home")
+
+
+def test_account_pages_are_accessible(page, live_server):
+    member = UserFactory(display_name="Quinn")
+    sign_in(page, live_server, member)
+    for path in (
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/2fa/",
+        "/accounts/2fa/totp/activate/",
+        "/accounts/sessions/",
+        "/notifications/",
+        "/guidelines/",
+    ):
+        page.goto(live_server.url + path)
+        assert page.get_by_role("link", name="Get help now").is_visible()
+        assert_accessible(page)
+
+
+def test_member_sets_up_an_authenticator_app(page, live_server):
+    from allauth.mfa.models import Authenticator
+
+    from tests.browser.helpers import PASSWORD, totp_code
+
+    member = UserFactory(display_name="Avery")
+    sign_in(page, live_server, member)
+    page.goto(live_server.url + "/accounts/2fa/totp/activate/")
+    page.get_by_label("Password").fill(PASSWORD)  # allauth asks to confirm the password first
+    page.get_by_role("button", name="Confirm").click()
+    secret = page.locator("#authenticator_secret").input_value()
+    assert_accessible(page)
+    screenshot(page, "mfa-setup")
+    page.get_by_label("Authenticator code").fill(totp_code(secret))
+    page.get_by_role("button", name="Activate").click()
+    page.wait_for_url("**/2fa/**")
+    assert Authenticator.objects.filter(user=member, type="totp").exists()
+    assert_accessible(page)
