@@ -7,9 +7,11 @@ member who can see the topic stays plain text: it links nothing and notifies no 
 
 import re
 from dataclasses import dataclass, field
+from html import unescape
 
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from community.markup import render_markdown
 from members.audience import in_audience
@@ -85,6 +87,6 @@ def render_post(text: str, category) -> Rendered:
     return Rendered(html=render_markdown(source), mentioned=list(mentioned.values()))
 
 
-def plain_text(html_or_markdown: str) -> str:
-    """A rough plain-text view for snippets (tags dropped, whitespace squeezed)."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html_or_markdown).split())
+def html_to_text(html: str) -> str:
+    """The words of stored (already sanitised) HTML, for snippets; the caller escapes them again."""
+    return " ".join(unescape(strip_tags(html.replace("<", " <"))).split())

@@ -15,7 +15,6 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.search.backends import get_search_backend
 
-from .markup import plain_text
 from .models import Post
 
 MAX_QUERY = 200
@@ -30,14 +29,28 @@ def search_posts(user, query: str, *, limit: int = 50) -> list[Post]:
     """Posts the member may see that match `query`, best first (at most `limit`)."""
     from .selectors import visible_posts_for
 
-    query = " ".join((query or "").split())[:MAX_QUERY]
+    query = clean_query(query)
     if not query:
         return []
     allowed = Post.objects.filter(pk__in=visible_posts_for(user).values("pk")).select_related(
         "topic__category", "author"
     )
-    results = get_search_backend().search(query, allowed, operator="and")
-    return list(results[:limit])
+    results = list(get_search_backend().search(query, allowed, operator="and")[:limit])
+    # The backends rank by word statistics over the whole entry; a topic whose title matches is what a member
+    # most likely looks for, so those opening posts come first (a stable sort keeps the backend's order within).
+    terms = _terms(query)
+    results.sort(key=lambda post: not (post.position == 1 and _mentions_any(post.topic.title, terms)))
+    return results
+
+
+def _mentions_any(text: str, terms: list[str]) -> bool:
+    words = re.findall(r"\w+", text.lower())
+    return any(word.startswith(term) for word in words for term in terms)
+
+
+def clean_query(query: str) -> str:
+    """Words only: quotes, brackets and operators mean something to FTS5 and tsquery, and members mean none of it."""
+    return " ".join(re.findall(r"\w+", (query or "")[:MAX_QUERY]))
 
 
 def _terms(query: str) -> list[str]:
@@ -45,8 +58,8 @@ def _terms(query: str) -> list[str]:
 
 
 def highlight(text: str, query: str, *, length: int = SNIPPET_CHARS) -> SafeString:
-    """A snippet of `text` around the first match, escaped first and then marked, so nothing can slip in."""
-    text = plain_text(text)
+    """A snippet of plain `text` around the first match, escaped first and then marked, so nothing can slip in."""
+    text = " ".join(text.split())
     terms = _terms(query)
     start = 0
     if terms:

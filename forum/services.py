@@ -217,14 +217,14 @@ def edit_post(*, post: Post, editor, body: str, content_warning: str = "", base_
 # --- states (the ground for moderation) ----------------------------------------------------------
 
 
-def _set_post_state(*, post: Post, state: str, actor, reason: str) -> Post:
+def _set_post_state(*, post: Post, state: str, actor, reason: str, carry_topic: bool = True) -> Post:
     post.state = state
     post.state_changed_by = actor
     post.state_reason = reason or ""
     post.save(update_fields=["state", "state_changed_by", "state_reason"])
     refresh_topic_stats(topic=post.topic)
-    if post.position == 1:
-        # The opening post carries the topic: when it goes, the topic goes with it from lists and search.
+    if post.position == 1 and carry_topic:
+        # A moderator acting on the opening post acts on the topic: it leaves lists and search with it.
         _set_topic_state(topic=post.topic, state=state)
     refresh_category_stats(category=post.topic.category)
     return post
@@ -237,8 +237,13 @@ def _set_topic_state(*, topic: Topic, state: str) -> None:
 
 @transaction.atomic
 def remove_own_post(*, post: Post, actor) -> Post:
-    """The author takes their post down; it shows "removed by the author" and stays stored."""
-    return _set_post_state(post=post, state=ContentState.REMOVED, actor=actor, reason="Removed by the author.")
+    """The author takes their post down; it shows "removed by the author" and stays stored.
+
+    Removing one's opening post leaves the topic in place, so that others' replies are not lost with it.
+    """
+    return _set_post_state(
+        post=post, state=ContentState.REMOVED, actor=actor, reason="Removed by the author.", carry_topic=False
+    )
 
 
 @transaction.atomic

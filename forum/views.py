@@ -19,6 +19,7 @@ from .forms import (
     TopicForm,
     quote_text,
 )
+from .markup import html_to_text
 from .models import POSTS_PER_PAGE, TOPICS_PER_PAGE, Category, Subscription
 from .search import highlight, search_posts
 from .services import EditConflict, ForumError
@@ -275,7 +276,7 @@ def search(request):
     results = []
     if query:
         for post in search_posts(request.user, query):
-            post.snippet = highlight(post.body, query)
+            post.snippet = highlight(html_to_text(post.html), query)
             post.title_marked = highlight(post.topic.title, query, length=200)
             results.append(post)
     return render(request, "forum/search.html", {"form": form, "query": query, "results": results})
