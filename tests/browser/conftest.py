@@ -19,7 +19,7 @@ from django.test import override_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -37,21 +37,9 @@ def _browser_missing_reason() -> str | None:
         import playwright  # noqa: F401
     except ImportError:
         return "Playwright for Python is not installed"
-    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+    if not Path(CHROMIUM).exists():
         return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
     return None
-
-
-def pytest_collection_modifyitems(config, items):
-    reason = _browser_missing_reason()
-    if reason is None:
-        return
-    for item in items:
-        if "browser" in item.keywords:
-            if REQUIRE_BROWSER:
-                item.add_marker(pytest.mark.xfail(reason=f"REQUIRE_BROWSER=1 but {reason}", run=False, strict=True))
-            else:
-                item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {reason}"))
 
 
 @pytest.fixture(scope="session")
@@ -167,6 +155,11 @@ def live_server(_server_process, transactional_db):
 
 @pytest.fixture(scope="session")
 def _browser():
+    reason = _browser_missing_reason()
+    if reason is not None:
+        if REQUIRE_BROWSER:
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(f"browser tests skipped: {reason}")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # only here: Playwright's sync API runs a loop
     from playwright.sync_api import sync_playwright
 
