@@ -46,16 +46,21 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.close(code=protocol.CLOSE_NOT_ALLOWED)
             return
         if not await database_sync_to_async(live.open_socket)(user):
-            await self._send(ChatError("too_many_sockets", "You have chat open in too many windows. "
-                                       "Please close one and try again.").frame())
+            await self._send(
+                ChatError(
+                    "too_many_sockets", "You have chat open in too many windows. Please close one and try again."
+                ).frame()
+            )
             await self.close(code=protocol.CLOSE_TOO_MANY_SOCKETS)
             return
         self.counted = True
+        # hello comes first; anything broadcast between it and joining the room is fetched by the client's
+        # catch_up, which it sends on every hello.
+        await self._send(await database_sync_to_async(self._hello)())
         await self.channel_layer.group_add(fanout.user_group(user.pk), self.channel_name)
         await fanout.hub().join(fanout.room_group(self.room.pk), self)
         self.joined = True
-        for frame in await database_sync_to_async(self._welcome)():
-            await self._send(frame)
+        await self._send(await database_sync_to_async(self._enter)())
 
     async def disconnect(self, code):
         if self.joined:
@@ -96,14 +101,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return None
         return room if permissions.can_enter_room(self.user, room) else None
 
-    def _welcome(self) -> list[dict]:
+    def _hello(self) -> dict:
+        self.room.last_seq = selectors.current_seq(self.room)
+        return protocol.hello_frame(room=self.room, user=self.user)
+
+    def _enter(self) -> dict:
         self.visible = services.enter_room(user=self.user, room=self.room)
-        room = self.room
-        room.last_seq = selectors.current_seq(room)
-        return [
-            protocol.hello_frame(room=room, user=self.user),
-            {"type": "presence", "members": live.presence_members(room.pk)},
-        ]
+        return {"type": "presence", "members": live.presence_members(self.room.pk)}
 
     def _goodbye(self) -> None:
         live.close_socket(self.user)
@@ -146,8 +150,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             for message in selectors.changed_messages(self.room, since=moment, upto_seq=min(after, upto)):
                 changed = protocol.edited_frame if message.is_visible else protocol.removed_frame
                 replies.append(changed(message))
-        messages = selectors.messages_after(self.room, after_seq=after, upto_seq=upto,
-                                            limit=protocol.CATCH_UP_LIMIT)
+        messages = selectors.messages_after(self.room, after_seq=after, upto_seq=upto, limit=protocol.CATCH_UP_LIMIT)
         replies.extend(protocol.message_frame(m) for m in messages)
         more = len(messages) == protocol.CATCH_UP_LIMIT
         replies.append({"type": "caught_up", "seq": messages[-1].seq if more else max(upto, after), "more": more})
@@ -184,8 +187,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
             services.flag_message(message=message, reporter=self.user, reason=reason, note=note)
         except AlreadyFlagged as already:
             return [{"type": "flagged", "id": message.pk, "detail": str(already)}]
-        return [{"type": "flagged", "id": message.pk,
-                 "detail": "Thank you. The moderators will look at it; nobody is told who reported it."}]
+        return [
+            {
+                "type": "flagged",
+                "id": message.pk,
+                "detail": "Thank you. The moderators will look at it; nobody is told who reported it.",
+            }
+        ]
 
     def _on_typing(self, frame):
         services.note_typing(user=self.user, room=self.room)

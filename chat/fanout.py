@@ -40,8 +40,9 @@ def user_group(user_id: int) -> str:
 def broadcast(room_id: int, frame: dict) -> None:
     """Send a frame to everyone in the room once the current transaction commits (at once outside one)."""
     text = encode(frame)
-    transaction.on_commit(lambda: _publish(room_group(room_id), {"type": FRAME, "group": room_group(room_id),
-                                                                   "text": text}))
+    transaction.on_commit(
+        lambda: _publish(room_group(room_id), {"type": FRAME, "group": room_group(room_id), "text": text})
+    )
 
 
 def send_to_user(user_id: int, event: dict) -> None:

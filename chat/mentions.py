@@ -42,14 +42,14 @@ def _outside_code(text: str):
 def _members_named(text: str, room) -> dict[str, User]:
     if "@" not in text:
         return {}
-    wanted = {c for plain, part in _outside_code(text) if plain for m in MENTION.finditer(part)
-              for c in _candidates(m)}
+    wanted = {c for plain, part in _outside_code(text) if plain for m in MENTION.finditer(part) for c in _candidates(m)}
     if not wanted:
         return {}
     users = (
         User.objects.annotate(lname=Lower("display_name"))
-        .filter(lname__in=list(wanted)[: MAX_MENTIONS * 4], is_active=True, approved_at__isnull=False,
-                email_verified=True)
+        .filter(
+            lname__in=list(wanted)[: MAX_MENTIONS * 4], is_active=True, approved_at__isnull=False, email_verified=True
+        )
         .prefetch_related("groups")[: MAX_MENTIONS * 2]
     )
     return {user.lname: user for user in users if in_audience(user, room)}

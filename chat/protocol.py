@@ -95,8 +95,13 @@ def message_frame(message: Message, *, author_name: str | None = None) -> dict:
 
 
 def edited_frame(message: Message) -> dict:
-    return {"type": "message_edited", "id": message.pk, "seq": message.seq, "html": message.html,
-            "edited_at": iso(message.edited_at)}
+    return {
+        "type": "message_edited",
+        "id": message.pk,
+        "seq": message.seq,
+        "html": message.html,
+        "edited_at": iso(message.edited_at),
+    }
 
 
 def removed_frame(message: Message) -> dict:

@@ -54,7 +54,8 @@ def messages_after(room: Room, *, after_seq: int, upto_seq: int, limit: int) -> 
 def changed_messages(room: Room, *, since: datetime, upto_seq: int) -> list[Message]:
     """Messages up to `upto_seq` edited or removed after `since`: a reconnecting client replays these."""
     return list(
-        Message.objects.filter(room=room, seq__lte=upto_seq, changed_at__gt=since).select_related("author")
+        Message.objects.filter(room=room, seq__lte=upto_seq, changed_at__gt=since)
+        .select_related("author")
         .order_by("seq")[:500]
     )
 
@@ -82,7 +83,9 @@ def visible_in_presence(user) -> bool:
 def recent_authors(room: Room, *, exclude_user) -> QuerySet[User]:
     """Members who wrote recently, for the moderators' mute form."""
     ids = (
-        Message.objects.filter(room=room).exclude(author=exclude_user).order_by("-seq")
+        Message.objects.filter(room=room)
+        .exclude(author=exclude_user)
+        .order_by("-seq")
         .values_list("author_id", flat=True)[:200]
     )
     return User.objects.filter(pk__in=list(set(ids))).order_by("display_name")
@@ -94,4 +97,3 @@ def read_seq(*, user, room: Room) -> int:
 
 def rooms_for_staff() -> QuerySet[Room]:
     return Room.objects.prefetch_related("programme_groups").order_by("name")
-

@@ -49,7 +49,8 @@ def _check_pace(*, user, room: Room) -> None:
     limited = live.check_flood(user)
     if limited:
         raise ChatError(
-            "rate_limited", "You are sending messages very quickly. Please take a breath and try again shortly.",
+            "rate_limited",
+            "You are sending messages very quickly. Please take a breath and try again shortly.",
             retry_after=limited.retry_after,
         )
     if not user.is_moderator:
@@ -137,7 +138,11 @@ def remove_message(*, message: Message, actor, reason: str = "") -> Message:
 def flag_message(*, message: Message, reporter, reason: str, note: str = "") -> Flag:
     """Store a report for the moderators with the message as it is now. Raises AlreadyFlagged or ValueError."""
     return flag_content(
-        reporter=reporter, target=message, target_author=message.author, snapshot=message.body, reason=reason,
+        reporter=reporter,
+        target=message,
+        target_author=message.author,
+        snapshot=message.body,
+        reason=reason,
         note=note,
     )
 
@@ -232,9 +237,6 @@ def purge_expired_messages(*, now: datetime | None = None) -> int:
     for room in Room.objects.filter(retention_days__isnull=False):
         cutoff = now - timedelta(days=room.retention_days)
         with transaction.atomic():
-            count, _ = (
-                Message.objects.filter(room=room, created_at__lt=cutoff).exclude(pk__in=under_review).delete()
-            )
+            count, _ = Message.objects.filter(room=room, created_at__lt=cutoff).exclude(pk__in=under_review).delete()
         deleted += count
     return deleted
-

@@ -26,6 +26,12 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def relaxed_flood(settings):
+    """For tests that build long histories: flood control is tested on its own."""
+    settings.CHAT_FLOOD_LIMITS = ((10_000, 30), (10_000, 30))
+
+
+@pytest.fixture
 def room(db):
     return RoomFactory(name="Evening circle", slug="evening-circle")
 
@@ -75,6 +81,13 @@ class Socket:
             if frame["type"] not in ("presence", "typing"):
                 raise AssertionError(f"expected {kind}, got {frame}")
 
+    async def drain(self, timeout: float = 0.2) -> list[dict]:
+        """Everything that arrives within `timeout`."""
+        frames = []
+        while not await self.communicator.receive_nothing(timeout):
+            frames.append(await self.receive())
+        return frames
+
     async def nothing(self, timeout: float = 0.3) -> bool:
         return await self.communicator.receive_nothing(timeout)
 
@@ -96,6 +109,7 @@ async def open_socket(user, slug: str, *, origin=ORIGIN, greet: bool = True) -> 
         socket.hello = hello
         presence = await socket.receive()
         assert presence["type"] == "presence", presence
+        socket.presence = presence
     return socket
 
 
