@@ -1,0 +1,145 @@
+"""Demo forum categories, one or more per audience, with a few topics written for this community.
+
+Idempotent: a category is found by its slug, and a topic by its title within that category.
+"""
+
+from members.audience import Audience
+from members.models import ProgrammeGroup, User
+
+from . import services
+from .models import Category, Topic
+
+CATEGORIES = [
+    # slug, name, description, audience, programme group slugs, position
+    (
+        "welcome",
+        "Welcome and introductions",
+        "New here? Say hello, share as much or as little as you like.",
+        Audience.ADULTS,
+        [],
+        1,
+    ),
+    (
+        "everyday-recovery",
+        "Everyday recovery",
+        "Work, sleep, family, routines: the ordinary days after the programme.",
+        Audience.ADULTS,
+        [],
+        2,
+    ),
+    (
+        "relapse-prevention-alumni",
+        "Relapse Prevention alumni",
+        "For graduates of the Relapse Prevention programme: plans, triggers, what is working.",
+        Audience.GROUPS,
+        ["relapse-prevention"],
+        3,
+    ),
+    (
+        "dual-diagnosis-alumni",
+        "Dual Diagnosis alumni",
+        "For graduates of the Dual Diagnosis programme.",
+        Audience.GROUPS,
+        ["dual-diagnosis"],
+        4,
+    ),
+    (
+        "teen-lounge",
+        "Teen lounge",
+        "For Teen Group alumni. School, friends, staying on track. Clinic staff read along.",
+        Audience.TEENS,
+        [],
+        5,
+    ),
+]
+
+TOPICS = [
+    # category slug, author email, title, body, content warning, replies [(email, body)]
+    (
+        "welcome",
+        "member@example.com",
+        "Hello from a Structured Outpatient graduate",
+        "Hi everyone, I'm Sam. I finished the programme in the spring and I miss the Thursday group more than "
+        "I expected to. Looking forward to keeping in touch here.",
+        "",
+        [
+            ("member2@example.com", "Welcome, Sam! The Thursday group was a lifeline for me too. Glad you're here."),
+            ("moderator@example.com", "Welcome aboard. The *Everyday recovery* category is a good place to start."),
+        ],
+    ),
+    (
+        "everyday-recovery",
+        "member2@example.com",
+        "Small routines that keep me steady",
+        "Making my bed, a ten-minute walk after lunch, and texting one person every evening. "
+        "What are yours?\n\n- morning: bed, coffee, walk\n- evening: one text, one page of journal",
+        "",
+        [
+            ("member@example.com", "Writing down three things that went okay. Even on bad days I find three."),
+        ],
+    ),
+    (
+        "everyday-recovery",
+        "member@example.com",
+        "A rough week, and what helped",
+        "Work was hard this week and I had strong cravings on Wednesday. I called my sponsor and went to a "
+        "meeting instead. I'm okay now, but I wanted to say it out loud somewhere safe.",
+        "cravings",
+        [
+            (
+                "member2@example.com",
+                "Thank you for sharing this. Calling someone is exactly the skill we practised. Proud of you, @Sam_R.",
+            ),
+        ],
+    ),
+    (
+        "relapse-prevention-alumni",
+        "member2@example.com",
+        "Updating my relapse prevention plan after six months",
+        "Our facilitator said to revisit the plan every few months. I added two new warning signs "
+        "(skipping meals, avoiding calls) and a new person to my list. Anyone else done a review lately?",
+        "",
+        [],
+    ),
+    (
+        "teen-lounge",
+        "teen@example.com",
+        "Exams are coming up",
+        "Anyone else stressed about exams? I'm trying to keep up the breathing exercises from group.",
+        "",
+        [],
+    ),
+]
+
+
+def seed() -> None:
+    staff = User.objects.filter(email="staff@example.com").first()
+    if staff is None:
+        return
+    for slug, name, description, audience, group_slugs, position in CATEGORIES:
+        if Category.objects.filter(slug=slug).exists():
+            continue
+        services.create_category(
+            actor=staff,
+            slug=slug,
+            name=name,
+            description=description,
+            audience=audience,
+            programme_groups=list(ProgrammeGroup.objects.filter(slug__in=group_slugs)),
+            position=position,
+        )
+    users = {u.email: u for u in User.objects.filter(email__endswith="@example.com")}
+    for slug, email, title, body, content_warning, replies in TOPICS:
+        category = Category.objects.get(slug=slug)
+        author = users.get(email)
+        if author is None or Topic.objects.filter(category=category, title=title).exists():
+            continue
+        topic = services.create_topic(
+            category=category, author=author, title=title, body=body, content_warning=content_warning
+        )
+        for reply_email, reply_body in replies:
+            if reply_email in users:
+                services.create_reply(topic=topic, author=users[reply_email], body=reply_body)
+    welcome = Topic.objects.filter(category__slug="welcome").order_by("pk").first()
+    if welcome is not None and not welcome.pinned:
+        services.pin_topic(topic=welcome, actor=staff, reason="Demo: the welcome topic stays on top.")
