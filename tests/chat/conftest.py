@@ -1,5 +1,6 @@
 import asyncio
 import json
+import uuid
 
 import pytest
 from channels.db import database_sync_to_async
@@ -18,11 +19,16 @@ ORIGIN = (b"origin", b"http://testserver")
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Flood counters, presence and socket counts live in the cache; each test starts without them.
-    cache.clear()
+def _fresh_cache(settings):
+    """Flood counters, presence and socket counts live in the cache; each test gets its own key space.
+
+    A key prefix rather than cache.clear(): on Redis, clearing would empty a database other runs may share.
+    """
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"} for name, config in settings.CACHES.items()
+    }
     yield
-    cache.clear()
+    cache.close()
 
 
 @pytest.fixture
