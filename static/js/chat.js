@@ -11,6 +11,7 @@
   if (!root || !window.WebSocket) return;
 
   var list = document.getElementById("messages");
+  var scroller = document.getElementById("message-scroll");
   var statusEl = document.getElementById("chat-status");
   var typingEl = document.getElementById("typing");
   var presenceEl = document.getElementById("presence");
@@ -168,7 +169,7 @@
   }
 
   function nearBottom() {
-    return list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+    return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
   }
 
   function placeBySeq(li, seq) {
@@ -184,6 +185,12 @@
 
   function showMessage(frame) {
     if (pending && frame.client_id && frame.client_id === pending.clientId) pending = null;
+    var typing = typingTimers.get(frame.author.id);
+    if (typing) {
+      clearTimeout(typing.timer);
+      typingTimers.delete(frame.author.id);
+      renderTyping();
+    }
     var existing = byId.get(frame.id);
     if (existing) {
       existing.querySelector(".body").innerHTML = frame.html;
@@ -194,7 +201,7 @@
       placeBySeq(li, frame.seq);
       byId.set(frame.id, li);
       if (emptyNote) emptyNote.hidden = true;
-      if (stick) list.scrollTop = list.scrollHeight;
+      if (stick) scroller.scrollTop = scroller.scrollHeight;
     }
     highestShown = Math.max(highestShown, frame.seq);
     account(frame.seq);
@@ -221,7 +228,7 @@
 
   function showHistory(frame) {
     var stickTo = list.firstElementChild;
-    var offset = stickTo ? stickTo.offsetTop - list.scrollTop : 0;
+    var offset = stickTo ? stickTo.offsetTop - scroller.scrollTop : 0;
     frame.messages.forEach(function (message) {
       if (byId.has(message.id)) return;
       var li = buildMessage(message);
@@ -231,7 +238,7 @@
     });
     if (frame.messages.length) firstSeq = frame.messages[0].seq;
     hasMore = frame.has_more;
-    if (stickTo) list.scrollTop = stickTo.offsetTop - offset;
+    if (stickTo) scroller.scrollTop = stickTo.offsetTop - offset;
     if (loadEarlier && !hasMore) loadEarlier.parentNode.hidden = true;
     if (loadEarlier) loadEarlier.href = "?before=" + firstSeq;
   }
@@ -254,7 +261,8 @@
 
   function showTyping(user) {
     if (user.id === userId) return;
-    clearTimeout(typingTimers.get(user.id) && typingTimers.get(user.id).timer);
+    var previous = typingTimers.get(user.id);
+    if (previous) clearTimeout(previous.timer);
     var timer = setTimeout(function () {
       typingTimers.delete(user.id);
       renderTyping();
@@ -480,9 +488,10 @@
     byId.set(Number(li.dataset.id), li);
     known.add(Number(li.dataset.seq));
     addEditButton(li);
+    var time = li.querySelector("time");
+    if (time) time.textContent = formatTime(time.dateTime); // the reader's own time zone, like live messages
   });
-  list.tabIndex = 0; // the log scrolls, so keyboard users must be able to reach it
-  list.scrollTop = list.scrollHeight;
+  scroller.scrollTop = scroller.scrollHeight;
   if (root.dataset.olderPage === "true") {
     setStatus("You are reading earlier messages. Go back to the latest to chat live.");
     return;
