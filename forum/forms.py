@@ -81,8 +81,19 @@ class EditPostForm(forms.Form):
 
 
 class ReactionForm(forms.Form):
-    kind = forms.ChoiceField(choices=Reaction.Kind.choices)
-    on = forms.BooleanField(required=False)
+    """One form per post: each button sends "+kind" to add that reaction or "-kind" to take it back."""
+
+    reaction = forms.ChoiceField(
+        choices=[(f"{sign}{kind}", label) for kind, label in Reaction.Kind.choices for sign in "+-"]
+    )
+
+    @property
+    def kind(self) -> str:
+        return self.cleaned_data["reaction"][1:]
+
+    @property
+    def on(self) -> bool:
+        return self.cleaned_data["reaction"][0] == "+"
 
 
 class SubscriptionForm(forms.Form):

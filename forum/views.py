@@ -32,6 +32,17 @@ def _page_number(request) -> int:
         return 1
 
 
+def _page_links(current: int, last: int) -> list[int | None]:
+    """First, last and the pages around the current one; None marks a gap (a 1,000-post topic has 50 pages)."""
+    wanted = {1, last, *range(current - 2, current + 3)}
+    links: list[int | None] = []
+    for n in sorted(p for p in wanted if 1 <= p <= last):
+        if links and links[-1] is not None and n - links[-1] > 1:
+            links.append(None)
+        links.append(n)
+    return links
+
+
 def _back(request, fallback: str):
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -102,7 +113,7 @@ def topic(request, pk: int):
             "category": topic.category,
             "posts": posts,
             "page": page,
-            "pages": range(1, topic.page_count + 1),
+            "pages": _page_links(page, topic.page_count),
             "first_unread": first_unread,
             "first_unread_page": (first_unread - 1) // POSTS_PER_PAGE + 1 if first_unread else None,
             "reply_form": reply_form,
@@ -218,10 +229,10 @@ def post_react(request, pk: int):
     form = ReactionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That reaction isn't one we offer.")
-    elif form.cleaned_data["on"]:
-        services.add_reaction(post=post, user=request.user, kind=form.cleaned_data["kind"])
+    elif form.on:
+        services.add_reaction(post=post, user=request.user, kind=form.kind)
     else:
-        services.remove_reaction(post=post, user=request.user, kind=form.cleaned_data["kind"])
+        services.remove_reaction(post=post, user=request.user, kind=form.kind)
     return _back(request, post.get_absolute_url())
 
 

@@ -139,3 +139,12 @@ def test_jump_to_first_unread(topic, member2, member, member_client):
     member_client.get(f"/forum/t/{topic.pk}/?page=2")  # reads up to 24
     page = member_client.get(f"/forum/t/{topic.pk}/").content.decode()
     assert "Jump to first unread" not in page  # page 1 view does not move the marker back or forward
+
+
+def test_long_topics_link_first_last_and_nearby_pages():
+    from forum.views import _page_links
+
+    assert _page_links(1, 1) == [1]
+    assert _page_links(1, 3) == [1, 2, 3]
+    assert _page_links(25, 50) == [1, None, 23, 24, 25, 26, 27, None, 50]
+    assert _page_links(50, 50) == [1, None, 48, 49, 50]

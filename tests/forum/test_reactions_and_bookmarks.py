@@ -14,7 +14,7 @@ def post(adult_category, member):
 
 
 def test_react_shows_count_and_who(post, member2, member2_client, member_client):
-    response = member2_client.post(f"/forum/p/{post.pk}/react/", {"kind": "support", "on": "1"})
+    response = member2_client.post(f"/forum/p/{post.pk}/react/", {"reaction": "+support"})
     assert response.status_code == 302
     page = member_client.get(f"/forum/t/{post.topic_id}/").content.decode()
     assert 'Sending support <span class="count">1</span>' in page
@@ -23,7 +23,7 @@ def test_react_shows_count_and_who(post, member2, member2_client, member_client)
 
 def test_a_second_identical_reaction_does_not_double_count(post, member2, member2_client):
     for _ in range(2):
-        member2_client.post(f"/forum/p/{post.pk}/react/", {"kind": "hug", "on": "1"})
+        member2_client.post(f"/forum/p/{post.pk}/react/", {"reaction": "+hug"})
     assert Reaction.objects.filter(post=post, kind="hug").count() == 1
     assert services.add_reaction(post=post, user=member2, kind="hug") is False
     assert Reaction.objects.count() == 1
@@ -31,12 +31,12 @@ def test_a_second_identical_reaction_does_not_double_count(post, member2, member
 
 def test_reaction_can_be_taken_back(post, member2, member2_client):
     services.add_reaction(post=post, user=member2, kind="thanks")
-    member2_client.post(f"/forum/p/{post.pk}/react/", {"kind": "thanks"})
+    member2_client.post(f"/forum/p/{post.pk}/react/", {"reaction": "-thanks"})
     assert not Reaction.objects.exists()
 
 
 def test_unknown_reaction_is_refused(post, member2, member2_client):
-    member2_client.post(f"/forum/p/{post.pk}/react/", {"kind": "angry", "on": "1"})
+    member2_client.post(f"/forum/p/{post.pk}/react/", {"reaction": "+angry"})
     assert not Reaction.objects.exists()
     with pytest.raises(services.ForumError):
         services.add_reaction(post=post, user=member2, kind="angry")
@@ -50,7 +50,7 @@ def test_reactions_and_bookmarks_are_post_only(post, member2_client):
 def test_outsider_cannot_react_or_bookmark(rp_category, rp_member, member_client, teen_client):
     post = make_topic(category=rp_category, author=rp_member).posts.get()
     for client in (member_client, teen_client):
-        assert client.post(f"/forum/p/{post.pk}/react/", {"kind": "hug", "on": "1"}).status_code == 404
+        assert client.post(f"/forum/p/{post.pk}/react/", {"reaction": "+hug"}).status_code == 404
         assert client.post(f"/forum/p/{post.pk}/bookmark/", {"on": "1"}).status_code == 404
     assert not Reaction.objects.exists() and not Bookmark.objects.exists()
 
@@ -59,7 +59,7 @@ def test_no_reactions_on_a_removed_post(post, member, member2_client):
     services.remove_own_post(post=post, actor=member)
     # The opening post removed by its author leaves the topic (and others' replies) in place.
     assert member2_client.get(f"/forum/t/{post.topic_id}/").status_code == 200
-    assert member2_client.post(f"/forum/p/{post.pk}/react/", {"kind": "hug", "on": "1"}).status_code == 403
+    assert member2_client.post(f"/forum/p/{post.pk}/react/", {"reaction": "+hug"}).status_code == 403
     assert not Reaction.objects.exists()
 
 
