@@ -81,6 +81,11 @@ def allow_typing(user, room) -> bool:
     return cache.add(f"chat:typing:{room.pk}:{user.pk}", 1, timeout=TYPING_EVERY_SECONDS)
 
 
+def forget_typing(user, room) -> None:
+    """After a member's message lands, their next keystrokes count as a new "typing"."""
+    cache.delete(f"chat:typing:{room.pk}:{user.pk}")
+
+
 def open_socket(user) -> bool:
     """Count a new socket for this member; False (and not counted) when they already have the most allowed."""
     key = f"chat:sockets:{user.pk}"

@@ -99,6 +99,7 @@ def post_message(*, room: Room, author, body: str, client_id: str = "") -> Poste
         live.forget_slow_mode(author, room)
         raise
     room.last_seq = seq
+    live.forget_typing(author, room)
     crisis_html = None
     if CRISIS_PHRASES.search(body):
         crisis_html = render_to_string("chat/crisis_resources.html")

@@ -399,6 +399,7 @@
       var clientId = window.crypto && crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2);
       if (send({ type: "send", body: body, client_id: clientId })) {
         pending = { clientId: clientId, body: body };
+        lastTypingSent = 0;
         textarea.value = "";
         if (composerError) composerError.textContent = "";
       }
