@@ -67,7 +67,6 @@ class Hub:
         self.layer = layer
         self.channel: str | None = None
         self.rooms: dict[str, set] = {}
-        self.renewed: dict[str, float] = {}
         self.task: asyncio.Task | None = None
         self.lock = asyncio.Lock()
 
@@ -79,7 +78,6 @@ class Hub:
             members = self.rooms.setdefault(group, set())
             if not members:
                 await self.layer.group_add(group, self.channel)
-                self.renewed[group] = time.monotonic()
             members.add(consumer)
 
     async def leave(self, group: str, consumer) -> None:
@@ -91,7 +89,6 @@ class Hub:
             if members:
                 return
             del self.rooms[group]
-            self.renewed.pop(group, None)
             await self.layer.group_discard(group, self.channel)
             if not self.rooms and self.task is not None:
                 self.task.cancel()
@@ -99,26 +96,30 @@ class Hub:
                 self.channel = None
 
     async def _pump(self, channel: str) -> None:
+        renewed_at = time.monotonic()
         while True:
             try:
-                event = await self.layer.receive(channel)
+                # Wake at least every GROUP_RENEW_SECONDS, so that a quiet room's membership is renewed too.
+                event = await asyncio.wait_for(self.layer.receive(channel), timeout=GROUP_RENEW_SECONDS)
+            except TimeoutError:
+                event = None
             except asyncio.CancelledError:
                 raise
             except Exception:  # a layer hiccup must not end delivery for the whole process
                 logger.exception("chat hub receive failed")
                 await asyncio.sleep(0.5)
                 continue
-            group = event.get("group")
-            message = {"type": "websocket.send", "text": event.get("text", "")}
-            for consumer in tuple(self.rooms.get(group, ())):
-                try:
-                    await consumer.base_send(message)
-                except Exception:  # one broken socket must not stop the others
-                    logger.debug("chat hub could not write to a socket", exc_info=True)
-            renewed = self.renewed.get(group)
-            if renewed is not None and time.monotonic() - renewed > GROUP_RENEW_SECONDS:
-                self.renewed[group] = time.monotonic()
-                await self.layer.group_add(group, channel)
+            if event is not None:
+                message = {"type": "websocket.send", "text": event.get("text", "")}
+                for consumer in tuple(self.rooms.get(event.get("group"), ())):
+                    try:
+                        await consumer.base_send(message)
+                    except Exception:  # one broken socket must not stop the others
+                        logger.debug("chat hub could not write to a socket", exc_info=True)
+            if time.monotonic() - renewed_at > GROUP_RENEW_SECONDS:
+                renewed_at = time.monotonic()
+                for group in tuple(self.rooms):
+                    await self.layer.group_add(group, channel)
 
 
 _hubs: dict[asyncio.AbstractEventLoop, Hub] = {}
