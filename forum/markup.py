@@ -24,6 +24,7 @@ _BARE = r"(?<![\w@/\[])@(?P<bare>[A-Za-z0-9](?:[A-Za-z0-9._-]{0,28}[A-Za-z0-9])?
 MENTION = re.compile(f"{_BRACKETED}|{_BARE}")
 # Code is left alone: a mention inside backticks is an example, not a call.
 CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)
+BLOCK_TAG = re.compile(r"</?(?:p|br|li|ul|ol|blockquote|pre|hr)\b[^>]*>", re.IGNORECASE)
 
 
 @dataclass
@@ -89,4 +90,5 @@ def render_post(text: str, category) -> Rendered:
 
 def html_to_text(html: str) -> str:
     """The words of stored (already sanitised) HTML, for snippets; the caller escapes them again."""
-    return " ".join(unescape(strip_tags(html.replace("<", " <"))).split())
+    spaced = BLOCK_TAG.sub(" ", html)  # paragraphs and list items must not run together; inline tags may
+    return " ".join(unescape(strip_tags(spaced)).split())

@@ -90,3 +90,53 @@ def test_topic_with_content_warning_reaction_quote_mention_and_notification(new_
     phone.goto(page.url)
     assert_accessible(phone)
     screenshot(phone, "forum-topic-phone")
+
+
+def test_forum_side_pages_are_accessible(new_page, live_server):
+    from forum import services
+    from members.models import Role
+    from tests.factories import enable_totp
+
+    staff = UserFactory(display_name="Dana team", roles=[Role.MEMBER, Role.MODERATOR, Role.STAFF], teen_cleared=True)
+    secret = enable_totp(staff)
+    category = services.create_category(actor=staff, name="Everyday recovery", description="Ordinary days.")
+    sam = UserFactory(display_name="Sam R")
+    topic = services.create_topic(
+        category=category, author=sam, title="Sleep routines", body="Winding down at nine helps me sleep."
+    )
+    post = topic.posts.get()
+    services.edit_post(post=post, editor=sam, body="Winding down at nine helps me **sleep**.", base_revision=1)
+    services.add_bookmark(post=post, user=sam)
+    # The server process caches content-type ids, which the search index filters on; the database is emptied
+    # and refilled between browser tests, so the ids it remembers may be stale. A restart starts it clean.
+    live_server.restart()
+
+    page = new_page(phone=True)
+    sign_in(page, live_server, sam)
+    for path in [
+        "/forum/search/?q=sleep",
+        "/forum/bookmarks/",
+        f"/forum/p/{post.pk}/edit/",
+        f"/forum/p/{post.pk}/history/",
+        f"/forum/p/{post.pk}/remove/",
+        f"/forum/members/{sam.pk}/",
+        f"/forum/t/{topic.pk}/reply/",
+    ]:
+        page.goto(live_server.url + path)
+        assert_accessible(page)
+    page.goto(live_server.url + "/forum/search/?q=sleep")
+    assert page.locator("mark").first.inner_text().lower() == "sleep"
+    screenshot(page, "forum-search-phone")
+
+    team = new_page()
+    sign_in(team, live_server, staff, totp_secret=secret)
+    team.goto(live_server.url + "/forum/manage/")
+    assert_accessible(team)
+    team.get_by_role("link", name="Add a category").click()
+    assert_accessible(team)
+    team.get_by_label("Name").fill("Teen lounge")
+    team.get_by_label("Teen members only").check()
+    team.get_by_role("button", name="Save").click()
+    assert team.get_by_role("cell", name="Teen members only").is_visible()
+    team.get_by_role("link", name="Edit Teen lounge").click()
+    assert_accessible(team)

@@ -89,3 +89,11 @@ def test_empty_query_and_odd_input(topics, member, member_client):
     assert search_posts(member, "   ") == []
     for q in ['"', "AND OR NOT", "*", "garden*", "(", "'; DROP TABLE forum_post; --", "x" * 500]:
         assert member_client.get("/forum/search/", {"q": q}).status_code == 200, q
+
+
+def test_snippet_text_keeps_inline_words_together_and_blocks_apart():
+    from forum.markup import html_to_text
+
+    assert (
+        html_to_text("<p>helps me <strong>sleep</strong>.</p><p>Next &amp; last</p>") == "helps me sleep. Next & last"
+    )
