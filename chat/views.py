@@ -41,6 +41,7 @@ def room(request, slug: str):
     can_moderate = permissions.can_moderate_room(request.user, room)
     context = {
         "room": room,
+        "now": now,
         "chat_messages": page,
         "has_more": has_more,
         "first_seq": page[0].seq if page else room.last_seq + 1,
@@ -165,10 +166,10 @@ def presence_setting(request):
         request,
         "Others in a room can now see that you are there." if visible else "You are now hidden from “Here now” lists.",
     )
-    room = Room.objects.filter(slug=request.POST.get("room", "")).first()
-    if room is not None and permissions.can_enter_room(request.user, room):
-        return redirect(room.get_absolute_url())
-    return redirect("chat:rooms")
+    try:
+        return redirect(selectors.room_for(request.user, request.POST.get("room", "")).get_absolute_url())
+    except Http404:
+        return redirect("chat:rooms")
 
 
 @staff_required
@@ -178,7 +179,7 @@ def manage_rooms(request):
 
 @staff_required
 def room_edit(request, pk: int | None = None):
-    room = get_object_or_404(Room, pk=pk) if pk else None
+    room = get_object_or_404(selectors.rooms_for_staff(), pk=pk) if pk else None
     form = RoomForm(request.POST or None, instance=room)
     if request.method == "POST" and form.is_valid():
         fields = {name: value for name, value in form.cleaned_data.items() if name != "programme_groups"}

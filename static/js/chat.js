@@ -36,7 +36,8 @@
   var byId = new Map();
   var socket = null;
   var attempts = 0;
-  var since = null; // server time of the last hello: catch_up replays edits and removals after it
+  // Server time of the page or of the last hello: catch_up replays edits and removals made after it.
+  var since = root.dataset.now || null;
   var catchingUp = false;
   var catchUpTimer = null;
   var pending = null; // {clientId, body}: a sent message not yet seen back
