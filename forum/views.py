@@ -43,6 +43,19 @@ def _page_links(current: int, last: int) -> list[int | None]:
     return links
 
 
+def _attach_urls(posts) -> None:
+    """Each post's addresses, derived from one reverse() per post and per author rather than eight in the template.
+
+    The sub-addresses (edit/, react/, ...) are fixed in forum/urls.py; a test renders every one of them.
+    """
+    authors: dict[int, str] = {}
+    for post in posts:
+        post.url = reverse("forum:post", args=[post.pk])
+        if post.author_id not in authors:
+            authors[post.author_id] = reverse("forum:member", args=[post.author_id])
+        post.url_author = authors[post.author_id]
+
+
 def _back(request, fallback: str):
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -98,6 +111,7 @@ def topic(request, pk: int):
     topic = selectors.topic_for(user, pk)
     page = min(_page_number(request), topic.page_count)
     posts = selectors.posts_on_page(user, topic, page)
+    _attach_urls(posts)
     read_before = topic.read_position
     first_unread = None
     if selectors.is_unread(user, topic):
@@ -117,6 +131,7 @@ def topic(request, pk: int):
             "first_unread": first_unread,
             "first_unread_page": (first_unread - 1) // POSTS_PER_PAGE + 1 if first_unread else None,
             "reply_form": reply_form,
+            "reply_url": reverse("forum:reply", args=[topic.pk]),
             "level": topic.my_level or Subscription.Level.NORMAL,
             "levels": Subscription.Level.choices,
             "is_moderator": can_moderate(user),

@@ -148,3 +148,26 @@ def test_long_topics_link_first_last_and_nearby_pages():
     assert _page_links(1, 3) == [1, 2, 3]
     assert _page_links(25, 50) == [1, None, 23, 24, 25, 26, 27, None, 50]
     assert _page_links(50, 50) == [1, None, 48, 49, 50]
+
+
+def test_every_link_on_a_post_resolves_to_its_view(topic, member, member_client):
+    """The topic page builds post addresses by appending to the permalink; they must match forum/urls.py."""
+    import re
+
+    from django.urls import resolve
+
+    services.edit_post(post=topic.posts.get(), editor=member, body="Changed", base_revision=1)
+    page = member_client.get(f"/forum/t/{topic.pk}/").content.decode()
+    post = topic.posts.get()
+    names = {resolve(href.split("?")[0]).url_name for href in re.findall(r'(?:href|action)="(/forum/[^"#]*)', page)}
+    assert {
+        "post",
+        "post_edit",
+        "post_remove",
+        "post_history",
+        "post_react",
+        "post_bookmark",
+        "member",
+        "reply",
+    } <= names
+    assert f'href="/forum/t/{topic.pk}/reply/?quote={post.pk}"' in page
