@@ -91,6 +91,8 @@ def topic_new(request, slug: str):
     category = selectors.category_for(request.user, slug)
     form = TopicForm(request.POST or None)
     status = 200
+    if request.method == "GET" and not permissions.can_start_topic(request.user, category):
+        return render(request, "forum/topic_new.html", {"category": category, "closed": True}, status=403)
     if request.method == "POST" and form.is_valid():
         try:
             permissions.check_start_topic(request.user, category)

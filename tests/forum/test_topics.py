@@ -58,6 +58,8 @@ def test_the_service_refuses_the_same_input(adult_category, member):
 def test_locked_category_refuses_members_but_not_moderators(adult_category, member_client, moderator_client):
     adult_category.locked = True
     adult_category.save()
+    page = member_client.get(f"/forum/c/{adult_category.slug}/new/")
+    assert page.status_code == 403 and "new topics are closed" in page.content.decode()
     response = member_client.post(f"/forum/c/{adult_category.slug}/new/", {"title": "Hi", "body": "Hello"})
     assert response.status_code == 403
     assert "This category is locked" in response.content.decode()
