@@ -110,3 +110,12 @@ def test_topic_list_unread_mark_goes_once_read(adult_category, member2, member_c
     assert "unread-mark" in member_client.get(f"/forum/c/{adult_category.slug}/").content.decode()
     member_client.get(f"/forum/t/{topic.pk}/")
     assert "unread-mark" not in member_client.get(f"/forum/c/{adult_category.slug}/").content.decode()
+
+
+def test_markup_in_a_title_is_shown_as_text(adult_category, member_client, member2_client):
+    member_client.post(f"/forum/c/{adult_category.slug}/new/", {"title": "<b>Grateful</b> <3", "body": "Hi"})
+    topic = Topic.objects.get()
+    assert topic.title == "<b>Grateful</b> <3"  # stored as written, escaped when shown
+    for url in ("/forum/", f"/forum/c/{adult_category.slug}/", f"/forum/t/{topic.pk}/"):
+        page = member2_client.get(url).content.decode()
+        assert "&lt;b&gt;Grateful&lt;/b&gt; &lt;3" in page and "<b>Grateful" not in page
