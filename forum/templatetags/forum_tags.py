@@ -1,6 +1,8 @@
 """Template twins of forum.permissions, so templates show only the buttons that will work."""
 
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from forum import permissions
 
@@ -25,3 +27,13 @@ def history_visible_to(post, user) -> bool:
 @register.inclusion_tag("forum/includes/crisis_note.html")
 def composer_crisis_note():
     return {}
+
+
+@register.filter
+def ago(moment) -> str:
+    """ "just now", or "5 minutes ago": "0 minutes ago" reads like a glitch."""
+    if moment is None:
+        return ""
+    if (timezone.now() - moment).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(moment)} ago"

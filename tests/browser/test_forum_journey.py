@@ -75,6 +75,7 @@ def test_topic_with_content_warning_reaction_quote_mention_and_notification(new_
     # Sam sees the bell and the notification, and it leads to the reply.
     page.goto(live_server.url + "/forum/")
     assert page.get_by_label("1 unread").is_visible()
+    screenshot(page, "forum-categories")
     page.get_by_role("link", name=re.compile("Notifications")).click()
     assert_accessible(page)
     page.get_by_role("button", name=re.compile("Jordan mentioned you")).click()

@@ -119,3 +119,9 @@ def test_markup_in_a_title_is_shown_as_text(adult_category, member_client, membe
     for url in ("/forum/", f"/forum/c/{adult_category.slug}/", f"/forum/t/{topic.pk}/"):
         page = member2_client.get(url).content.decode()
         assert "&lt;b&gt;Grateful&lt;/b&gt; &lt;3" in page and "<b>Grateful" not in page
+
+
+def test_fresh_activity_reads_just_now(adult_category, member2, member_client):
+    make_topic(category=adult_category, author=member2, title="Fresh")
+    page = member_client.get("/forum/").content.decode()
+    assert "just now" in page and "0 minutes" not in page
