@@ -1,4 +1,5 @@
 import os
+import uuid
 
 import pytest
 from django.test import Client
@@ -9,6 +10,18 @@ from resources.services import ensure_resource_root
 from tests.factories import UserFactory, enable_totp, teen_year
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_keys(settings):
+    """Rate-limit counters, presence and socket counts live in the cache; each test gets its own key space.
+
+    A key prefix rather than cache.clear(): on Redis, clearing would empty a database other runs may share,
+    and counters left by an earlier run (they live for minutes) must not leak into this one.
+    """
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"} for name, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture(autouse=True)
