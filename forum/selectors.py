@@ -131,7 +131,8 @@ class ReactionSummary:
     mine: bool
 
 
-def _attach_reactions(user, posts: list[Post]) -> None:
+def attach_reactions(user, posts: list[Post]) -> None:
+    """Counts, names and the member's own choice per reaction kind, for these posts, in one query."""
     by_post: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     rows = (
         Reaction.objects.filter(post__in=[p.pk for p in posts])
@@ -176,7 +177,7 @@ def posts_on_page(user, topic: Topic, page: int) -> list[Post]:
     for post in posts:
         post.topic = topic  # already loaded; saves a query per post in the permission twins
         post.show_body = can_see_post_body(user, post)
-    _attach_reactions(user, posts)
+    attach_reactions(user, posts)
     return posts
 
 

@@ -250,6 +250,12 @@ def post_react(request, pk: int):
         services.add_reaction(post=post, user=request.user, kind=form.kind)
     else:
         services.remove_reaction(post=post, user=request.user, kind=form.kind)
+    if request.htmx:
+        # Only this post's reactions are redrawn; focus stays on the pressed button (same id).
+        selectors.attach_reactions(request.user, [post])
+        post.url = post.get_absolute_url()
+        here = request.POST.get("next", "").split("#")[0] or post.url
+        return render(request, "forum/includes/reactions.html", {"post": post, "here": here})
     return _back(request, post.get_absolute_url())
 
 

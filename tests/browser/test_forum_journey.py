@@ -49,10 +49,17 @@ def test_topic_with_content_warning_reaction_quote_mention_and_notification(new_
     assert sam.email not in other.content()
     assert_accessible(other)
 
-    # Jordan reacts; the count and who reacted show.
+    # Jordan reacts; the count and who reacted show. With JavaScript only the reactions are redrawn (no reload),
+    # and the keyboard focus stays on the button.
+    csp_errors = []
+    other.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
+    url_before = other.url
     other.get_by_role("button", name="Sending support").click()
     reacted = other.get_by_role("button", name="Sending support 1")
     assert reacted.get_attribute("aria-pressed") == "true"
+    assert other.url == url_before
+    assert other.evaluate("document.activeElement.id").endswith("-support")
+    assert not csp_errors
     assert other.get_by_text("Sending support: Jordan").is_visible()
 
     # Jordan quotes Sam's post and mentions Sam.

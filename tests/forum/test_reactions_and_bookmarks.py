@@ -80,3 +80,16 @@ def test_bookmarks_list_and_removal(post, member2, member2_client, moderator):
 def test_bookmarks_page_is_only_ones_own(post, member2, member_client):
     services.add_bookmark(post=post, user=member2)
     assert "30 days today" not in member_client.get("/forum/bookmarks/").content.decode()
+
+
+def test_with_htmx_only_the_reactions_come_back(post, member2_client):
+    response = member2_client.post(
+        f"/forum/p/{post.pk}/react/",
+        {"reaction": "+hug", "next": f"/forum/t/{post.topic_id}/#post-1"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith("{#") is False and "<html" not in html
+    assert 'Hug <span class="count">1</span>' in html and 'value="-hug"' in html and "Hug: Jordan" in html
+    assert f'value="/forum/t/{post.topic_id}/#post-1"' in html
