@@ -5,6 +5,8 @@ straight to the sockets of this process (see PERFORMANCE-NOTES.md). Only per-mem
 for a sanction) arrive on the consumer's channel.
 """
 
+import uuid
+
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -45,7 +47,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if self.room is None:
             await self.close(code=protocol.CLOSE_NOT_ALLOWED)
             return
-        if not await database_sync_to_async(live.open_socket)(user):
+        self.socket_id = uuid.uuid4().hex
+        if not await database_sync_to_async(live.open_socket)(user, self.socket_id):
             await self._send(
                 ChatError(
                     "too_many_sockets", "You have chat open in too many windows. Please close one and try again."
@@ -110,7 +113,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         return {"type": "presence", "members": live.presence_members(self.room.pk)}
 
     def _goodbye(self) -> None:
-        live.close_socket(self.user)
+        live.close_socket(self.user, self.socket_id)
         if self.joined:
             services.leave_room(user=self.user, room=self.room, visible=self.visible)
 
@@ -200,5 +203,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     def _on_read(self, frame):
         services.mark_read(user=self.user, room=self.room, seq=protocol.int_field(frame, "seq"))
+        live.touch_socket(self.user, self.socket_id)
         if self.visible:
             live.presence_touch(self.room.pk, self.user.pk)

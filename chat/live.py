@@ -18,8 +18,8 @@ FLOOD_LIMIT_NEW = (20, 30)
 FLOOD_LIMIT = (40, 30)
 MAX_SOCKETS_PER_MEMBER = 5
 TYPING_EVERY_SECONDS = 3
-# Counters of open sockets and presence entries forget a process that died without saying goodbye.
-SOCKET_COUNT_TTL = 6 * 3600
+# Socket and presence entries forget a process that died without saying goodbye after these.
+SOCKET_TTL = 10 * 60
 PRESENCE_STALE_SECONDS = 15 * 60
 
 
@@ -86,50 +86,68 @@ def forget_typing(user, room) -> None:
     cache.delete(f"chat:typing:{room.pk}:{user.pk}")
 
 
-def open_socket(user) -> bool:
-    """Count a new socket for this member; False (and not counted) when they already have the most allowed."""
-    key = f"chat:sockets:{user.pk}"
-    cache.add(key, 0, timeout=SOCKET_COUNT_TTL)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=SOCKET_COUNT_TTL)
-        count = 1
-    cache.touch(key, SOCKET_COUNT_TTL)
-    if count > MAX_SOCKETS_PER_MEMBER:
-        close_socket(user)
-        return False
+def open_socket(user, socket_id: str) -> bool:
+    """Count a new socket for this member; False (and not counted) when they already have the most allowed.
+
+    Each socket is an entry with an expiry rather than a plain counter, so that sockets of a process that died
+    without saying goodbye stop counting after SOCKET_TTL (the page renews its entry with a `read` every few
+    minutes) instead of locking the member out after a few crashes or deploys.
+    """
+    now = time.time()
+    with _CacheLock(f"chat:sockets-lock:{user.pk}"):
+        entries = {sid: expires for sid, expires in (cache.get(_sockets_key(user)) or {}).items() if expires > now}
+        if len(entries) >= MAX_SOCKETS_PER_MEMBER:
+            return False
+        entries[socket_id] = now + SOCKET_TTL
+        cache.set(_sockets_key(user), entries, timeout=SOCKET_TTL)
     return True
 
 
-def close_socket(user) -> None:
-    key = f"chat:sockets:{user.pk}"
-    try:
-        if cache.decr(key) < 0:
-            cache.set(key, 0, timeout=SOCKET_COUNT_TTL)
-    except ValueError:
-        pass
+def touch_socket(user, socket_id: str) -> None:
+    now = time.time()
+    entries = cache.get(_sockets_key(user)) or {}
+    if entries.get(socket_id, 0) - now > SOCKET_TTL * 2 / 3:
+        return  # renewed recently
+    with _CacheLock(f"chat:sockets-lock:{user.pk}"):
+        entries = {sid: expires for sid, expires in (cache.get(_sockets_key(user)) or {}).items() if expires > now}
+        entries[socket_id] = now + SOCKET_TTL
+        cache.set(_sockets_key(user), entries, timeout=SOCKET_TTL)
 
 
-# --- presence ---------------------------------------------------------------------------------------
-# One roster per room: {user id: [name, open sockets, last seen]}. Updates are read-modify-write, so they
-# take a short cache lock (cache.add is atomic on both backends) to stay correct across processes.
+def close_socket(user, socket_id: str) -> None:
+    now = time.time()
+    with _CacheLock(f"chat:sockets-lock:{user.pk}"):
+        entries = {sid: expires for sid, expires in (cache.get(_sockets_key(user)) or {}).items() if expires > now}
+        entries.pop(socket_id, None)
+        cache.set(_sockets_key(user), entries, timeout=SOCKET_TTL)
 
 
-class _RosterLock:
-    def __init__(self, room_id: int):
-        self.key = f"chat:presence-lock:{room_id}"
+def _sockets_key(user) -> str:
+    return f"chat:sockets:{user.pk}"
+
+
+class _CacheLock:
+    """A short mutual exclusion across processes for read-modify-write of one cache entry (cache.add is atomic
+    on both backends). A stuck lock expires by itself; past the wait, a rare lost update beats a stuck room."""
+
+    def __init__(self, key: str):
+        self.key = key
 
     def __enter__(self):
         deadline = time.monotonic() + 2
         while not cache.add(self.key, 1, timeout=2):
             if time.monotonic() > deadline:
-                break  # a stuck lock expires by itself; better a rare lost update than a stuck room
+                break
             time.sleep(0.005)
         return self
 
     def __exit__(self, *exc):
         cache.delete(self.key)
+
+
+# --- presence ---------------------------------------------------------------------------------------
+# One roster per room: {user id: (name, open sockets, last seen)}. Updates are read-modify-write under a
+# _CacheLock, to stay correct across processes.
 
 
 def _roster_key(room_id: int) -> str:
@@ -142,7 +160,7 @@ def _fresh(roster: dict, now: float) -> dict:
 
 def presence_join(room_id: int, user_id: int, name: str) -> None:
     now = time.time()
-    with _RosterLock(room_id):
+    with _CacheLock(f"chat:presence-lock:{room_id}"):
         roster = _fresh(cache.get(_roster_key(room_id)) or {}, now)
         _, sockets, _ = roster.get(user_id, (name, 0, now))
         roster[user_id] = (name, sockets + 1, now)
@@ -151,7 +169,7 @@ def presence_join(room_id: int, user_id: int, name: str) -> None:
 
 def presence_leave(room_id: int, user_id: int) -> None:
     now = time.time()
-    with _RosterLock(room_id):
+    with _CacheLock(f"chat:presence-lock:{room_id}"):
         roster = _fresh(cache.get(_roster_key(room_id)) or {}, now)
         if user_id in roster:
             name, sockets, seen = roster[user_id]
@@ -169,7 +187,7 @@ def presence_touch(room_id: int, user_id: int) -> None:
     entry = roster.get(user_id)
     if entry is None or now - entry[2] < PRESENCE_STALE_SECONDS / 3:
         return
-    with _RosterLock(room_id):
+    with _CacheLock(f"chat:presence-lock:{room_id}"):
         roster = _fresh(cache.get(_roster_key(room_id)) or {}, now)
         if user_id in roster:
             name, sockets, _ = roster[user_id]
