@@ -102,3 +102,24 @@ def test_room_list_shows_unread_counts_and_is_accessible(page, live_server):
     expect(page.get_by_text(re.compile("Open Tuesdays, 7 pm–8 pm"))).to_be_visible()
     assert_accessible(page)
     screenshot(page, "chat-rooms")
+
+
+def test_staff_create_a_scheduled_room_through_accessible_pages(page, live_server):
+    from members.models import Role
+    from tests.factories import enable_totp
+
+    staff = UserFactory(display_name="Dana team", roles=[Role.MEMBER, Role.MODERATOR, Role.STAFF])
+    secret = enable_totp(staff)
+    sign_in(page, live_server, staff, totp_secret=secret)
+    page.goto(live_server.url + "/chat/manage/")
+    assert_accessible(page)
+    page.get_by_role("link", name="New room").click()
+    assert_accessible(page)
+    page.get_by_label("Name").fill("Tuesday check-in")
+    page.get_by_label("Slug").fill("tuesday-check-in")
+    page.get_by_label("Tuesday").check()
+    page.get_by_label("Opens at (clinic time)").fill("19:00")
+    page.get_by_label("Closes at (clinic time)").fill("20:00")
+    page.get_by_role("button", name="Save room").click()
+    expect(page.get_by_role("cell", name=re.compile("Open Tuesdays, 7 pm–8 pm"))).to_be_visible()
+    assert_accessible(page)
