@@ -123,3 +123,19 @@ def test_staff_create_a_scheduled_room_through_accessible_pages(page, live_serve
     page.get_by_role("button", name="Save room").click()
     expect(page.get_by_role("cell", name=re.compile("Open Tuesdays, 7 pm–8 pm"))).to_be_visible()
     assert_accessible(page)
+
+
+def test_earlier_messages_load_on_request(page, live_server, settings):
+    settings.CHAT_FLOOD_LIMITS = ((1000, 30), (1000, 30))  # this process writes the history directly
+    room = RoomFactory(name="Open circle", slug="open-circle")
+    author = UserFactory(display_name="Jordan")
+    for n in range(1, 61):
+        services.post_message(room=room, author=author, body=f"Message number {n}")
+    _open_room(page, live_server, UserFactory(display_name="Sam R"), room)
+    log = page.get_by_role("log", name="Messages in Open circle")
+    expect(log.locator(".chat-message")).to_have_count(50)
+    page.get_by_role("link", name="Load earlier messages").click()
+    expect(log.locator(".chat-message")).to_have_count(60)
+    bodies = log.locator(".chat-message .body").all_inner_texts()
+    assert bodies == [f"Message number {n}" for n in range(1, 61)]
+    expect(page.get_by_role("link", name="Load earlier messages")).to_be_hidden()
