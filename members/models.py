@@ -99,10 +99,6 @@ class User(AbstractUser):
     def member_since(self) -> int:
         return timezone.localtime(self.date_joined).year
 
-    @cached_property
-    def programme_group_ids(self) -> frozenset[int]:
-        return frozenset(self.programme_memberships.values_list("group_id", flat=True))
-
 
 class ProgrammeGroup(models.Model):
     """A clinic programme (Structured Outpatient, Teen Group, ...) whose alumni share spaces."""

@@ -154,7 +154,6 @@ def set_programme_groups(*, member: User, groups, actor: User) -> None:
     ProgrammeMembership.objects.bulk_create(
         [ProgrammeMembership(user=member, group=g) for g in wanted], ignore_conflicts=True
     )
-    member.__dict__.pop("programme_group_ids", None)
     record_audit(actor=actor, action="set_groups", target=member, reason=", ".join(sorted(g.name for g in wanted)))
 
 

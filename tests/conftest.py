@@ -2,6 +2,7 @@ import os
 import uuid
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from members.models import Role
@@ -22,6 +23,9 @@ def _own_cache_keys(settings):
     settings.CACHES = {
         name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"} for name, config in settings.CACHES.items()
     }
+    yield
+    # Async tests run each on their own event loop; a Redis connection must not outlive its loop.
+    cache.close()
 
 
 @pytest.fixture(autouse=True)

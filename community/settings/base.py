@@ -122,7 +122,10 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Flood counters, socket counts and presence live here: the default 300 entries would evict them early.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10000}}
+    }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 AUTHENTICATION_BACKENDS = [
@@ -182,7 +185,8 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Alumni community"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
-USERSESSIONS_TRACK_ACTIVITY = True
+# Sessions are listed with their sign-in time and device; tracking "last seen" would write on every request.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # --- the community --------------------------------------------------------------------------------
 # "invitation": sign-up needs a staff invitation code; "approval": sign-ups wait in the staff queue.

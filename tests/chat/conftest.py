@@ -1,11 +1,9 @@
 import asyncio
 import json
-import uuid
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.core.cache import cache
 from django.test import Client
 
 from chat import services
@@ -16,19 +14,6 @@ from tests.factories import programme_group
 from .factories import RoomFactory
 
 ORIGIN = (b"origin", b"http://testserver")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache(settings):
-    """Flood counters, presence and socket counts live in the cache; each test gets its own key space.
-
-    A key prefix rather than cache.clear(): on Redis, clearing would empty a database other runs may share.
-    """
-    settings.CACHES = {
-        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"} for name, config in settings.CACHES.items()
-    }
-    yield
-    cache.close()
 
 
 @pytest.fixture

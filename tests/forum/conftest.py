@@ -6,13 +6,6 @@ from tests.factories import UserFactory, programme_group
 from .factories import make_category
 
 
-@pytest.fixture(autouse=True)
-def _no_activity_tracking(settings):
-    # allauth's session activity tracking adds a SELECT, an UPDATE and two savepoints to every request;
-    # forum tests count the forum's own queries, so it is off here (see the report to the lead).
-    settings.USERSESSIONS_TRACK_ACTIVITY = False
-
-
 @pytest.fixture
 def adult_category(db):
     return make_category(name="Everyday recovery", description="Day-to-day life after the programme.")

@@ -14,11 +14,11 @@ from tests.factories import UserFactory, programme_group
 
 from .factories import make_category, make_topic
 
-# Per request: session, user, the member's roles, their programme groups, then the page's own queries,
+# Per request: session, user, the member's roles, then the page's own queries (programme groups join as a subquery),
 # then the unread-notifications count for the bell in the header.
-CATEGORY_LIST_QUERIES = 6  # + categories with latest topic and unread mark (1)
-TOPIC_LIST_QUERIES = 9  # + category, topic count, topics with read state, subscription level
-TOPIC_PAGE_QUERIES = 9  # + topic with read state and subscription, posts with bookmarks, reactions, read marker
+CATEGORY_LIST_QUERIES = 5  # + categories with latest topic and unread mark (1)
+TOPIC_LIST_QUERIES = 8  # + category, topic count, topics with read state, subscription level
+TOPIC_PAGE_QUERIES = 8  # + topic with read state and subscription, posts with bookmarks, reactions, read marker
 
 
 def _bulk_topics(category, authors, n):
