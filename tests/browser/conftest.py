@@ -48,7 +48,8 @@ def django_db_modify_db_settings():
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         ARTIFACTS.mkdir(exist_ok=True)
-        path = ARTIFACTS / "browser-test.sqlite3"
+        # One file per run, so that two browser runs on one machine do not write into each other's database.
+        path = ARTIFACTS / f"browser-test-{os.getpid()}.sqlite3"
         path.unlink(missing_ok=True)
         db.setdefault("TEST", {})["NAME"] = str(path)
 
