@@ -60,3 +60,8 @@ def test_member_sets_up_an_authenticator_app(page, live_server):
     page.wait_for_url("**/2fa/**")
     assert Authenticator.objects.filter(user=member, type="totp").exists()
     assert_accessible(page)
+    # Recovery codes come with the first authenticator, for the day the phone is lost.
+    assert Authenticator.objects.filter(user=member, type="recovery_codes").exists()
+    page.goto(live_server.url + "/accounts/2fa/recovery-codes/")
+    assert page.get_by_role("heading", name="Recovery Codes").is_visible()
+    assert_accessible(page)
