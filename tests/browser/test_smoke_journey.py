@@ -65,3 +65,38 @@ def test_member_sets_up_an_authenticator_app(page, live_server):
     page.goto(live_server.url + "/accounts/2fa/recovery-codes/")
     assert page.get_by_role("heading", name="Recovery Codes").is_visible()
     assert_accessible(page)
+
+
+def test_member_adds_a_security_key(page, live_server):
+    """WebAuthn through Chromium's virtual authenticator. Its relying party is the host name, and an IP address
+    cannot be one, so this journey uses http://localhost (a secure context like https)."""
+    from allauth.mfa.models import Authenticator
+
+    from tests.browser.helpers import PASSWORD
+
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    member = UserFactory(display_name="Jules")
+    localhost = type("Server", (), {"url": live_server.url.replace("127.0.0.1", "localhost")})
+    sign_in(page, localhost, member)
+    page.goto(localhost.url + "/accounts/2fa/webauthn/add/")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    assert_accessible(page)
+    page.get_by_label("Name").fill("My phone")
+    page.get_by_role("button", name="Add").click()
+    page.wait_for_url(lambda url: "/webauthn/add" not in url)
+    assert Authenticator.objects.filter(user=member, type="webauthn").exists()
