@@ -32,7 +32,7 @@ def test_cache_and_rate_limits_are_shared_between_processes():
     _need("REDIS_URL")
     assert isinstance(caches["default"], RedisCache)
     # A second, independent client (as another server process would have) sees the same counters.
-    other = RedisCache(settings.REDIS_URL, {})
+    other = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", "")})
     caches["default"].set("scale-out-probe", 41)
     other.incr("scale-out-probe")
     assert caches["default"].get("scale-out-probe") == 42
