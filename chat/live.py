@@ -40,16 +40,22 @@ def flood_limit_for(user) -> tuple[int, int]:
 
 
 def _count_in_window(key_prefix: str, window: int) -> tuple[int, int]:
-    """Count one event in a fixed window; returns (count so far, seconds until the window ends)."""
+    """Count one event in a window that opens with the member's first event; returns (count so far, seconds
+    until the window closes).
+
+    Anchored at the first event rather than at the clock: a clock-aligned window lets a burst that straddles
+    its edge count twice (40 just before the edge, 40 more just after).
+    """
     now = time.time()
-    start = int(now // window) * window
-    key = f"{key_prefix}:{start}"
-    cache.add(key, 0, timeout=window + 5)
+    start_key, count_key = f"{key_prefix}:start", f"{key_prefix}:n"
+    cache.add(start_key, now, timeout=window)
+    cache.add(count_key, 0, timeout=window)
     try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=window + 5)
+        count = cache.incr(count_key)
+    except ValueError:  # the window closed between add and incr
+        cache.set(count_key, 1, timeout=window)
         count = 1
+    start = cache.get(start_key) or now
     return count, max(1, int(start + window - now + 0.999))
 
 
