@@ -92,6 +92,15 @@ def forget_typing(user, room) -> None:
     cache.delete(f"chat:typing:{room.pk}:{user.pk}")
 
 
+def _live_sockets(user, now: float) -> dict[str, float]:
+    entries = cache.get(_sockets_key(user))
+    # Anything of another shape (a plain counter an older release kept under this key) counts as no sockets,
+    # rather than locking the member out of chat until it expires.
+    if not isinstance(entries, dict):
+        return {}
+    return {sid: expires for sid, expires in entries.items() if expires > now}
+
+
 def open_socket(user, socket_id: str) -> bool:
     """Count a new socket for this member; False (and not counted) when they already have the most allowed.
 
@@ -101,7 +110,7 @@ def open_socket(user, socket_id: str) -> bool:
     """
     now = time.time()
     with _CacheLock(f"chat:sockets-lock:{user.pk}"):
-        entries = {sid: expires for sid, expires in (cache.get(_sockets_key(user)) or {}).items() if expires > now}
+        entries = _live_sockets(user, now)
         if len(entries) >= MAX_SOCKETS_PER_MEMBER:
             return False
         entries[socket_id] = now + SOCKET_TTL
@@ -111,11 +120,10 @@ def open_socket(user, socket_id: str) -> bool:
 
 def touch_socket(user, socket_id: str) -> None:
     now = time.time()
-    entries = cache.get(_sockets_key(user)) or {}
-    if entries.get(socket_id, 0) - now > SOCKET_TTL * 2 / 3:
+    if _live_sockets(user, now).get(socket_id, 0) - now > SOCKET_TTL * 2 / 3:
         return  # renewed recently
     with _CacheLock(f"chat:sockets-lock:{user.pk}"):
-        entries = {sid: expires for sid, expires in (cache.get(_sockets_key(user)) or {}).items() if expires > now}
+        entries = _live_sockets(user, now)
         entries[socket_id] = now + SOCKET_TTL
         cache.set(_sockets_key(user), entries, timeout=SOCKET_TTL)
 
@@ -123,7 +131,7 @@ def touch_socket(user, socket_id: str) -> None:
 def close_socket(user, socket_id: str) -> None:
     now = time.time()
     with _CacheLock(f"chat:sockets-lock:{user.pk}"):
-        entries = {sid: expires for sid, expires in (cache.get(_sockets_key(user)) or {}).items() if expires > now}
+        entries = _live_sockets(user, now)
         entries.pop(socket_id, None)
         cache.set(_sockets_key(user), entries, timeout=SOCKET_TTL)
 

@@ -23,3 +23,7 @@ if os.environ.get("TEST_SERVE_STATIC"):  # noqa: F405
     MIDDLEWARE = ["whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE]
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
+# Server processes started by tests share Redis with other runs: their keys get a run's own prefix.
+if os.environ.get("TEST_CACHE_PREFIX"):  # noqa: F405
+    for _cache in CACHES.values():  # noqa: F405
+        _cache["KEY_PREFIX"] = os.environ["TEST_CACHE_PREFIX"]  # noqa: F405

@@ -6,16 +6,13 @@ Without Chromium they skip with the reason, unless REQUIRE_BROWSER=1, which make
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import override_settings
+
+from tests.servers import DaphneServer
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -54,80 +51,18 @@ def django_db_modify_db_settings():
         db.setdefault("TEST", {})["NAME"] = str(path)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class LiveServer(DaphneServer):
+    """The site on the test database, with mail written to files the test reads and static files served."""
 
-
-def _test_database_url() -> str:
-    from django.db import connection
-
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    user = db.get("USER") or "postgres"
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
-
-
-class LiveServer:
-    """A Daphne process serving the site (HTTP and WebSockets) on the test database."""
-
-    def __init__(self, database_url: str):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+    def __init__(self):
         self.mail_dir = ARTIFACTS / "mail"
         self.mail_dir.mkdir(parents=True, exist_ok=True)
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "community.settings.test",
-            "DATABASE_URL": database_url,
-            "TEST_EMAIL_DIR": str(self.mail_dir),
-            "TEST_SERVE_STATIC": "1",
-            "PYTHONUNBUFFERED": "1",
-        }
-        self.process: subprocess.Popen | None = None
-        self.log = ARTIFACTS / "browser-server.log"
+        super().__init__(
+            log=ARTIFACTS / "browser-server.log",
+            env={"TEST_EMAIL_DIR": str(self.mail_dir), "TEST_SERVE_STATIC": "1"},
+        )
         # pytest-django's autouse helper enables this on whatever fixture is named `live_server`.
         self._live_server_modified_settings = override_settings()
-
-    def start(self) -> None:
-        log = open(self.log, "ab")  # noqa: SIM115 - lives as long as the process
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "community.asgi:application"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the test server exited; see {self.log}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"the test server did not start in 30 s; see {self.log}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def restart(self) -> None:
-        """Kill the server and start it again on the same port, as a deploy or a crash would."""
-        self.stop()
-        self.start()
 
     def clear_mail(self) -> None:
         for f in self.mail_dir.glob("*"):
@@ -140,7 +75,7 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def _server_process(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        server = LiveServer(_test_database_url())
+        server = LiveServer()
     server.start()
     yield server
     server.stop()
@@ -149,7 +84,7 @@ def _server_process(django_db_setup, django_db_blocker):
 @pytest.fixture
 def live_server(_server_process, transactional_db):
     _server_process.clear_mail()
-    if _server_process.process.poll() is not None:
+    if not _server_process.running:
         _server_process.start()
     return _server_process
 

@@ -165,3 +165,13 @@ def test_schedule_arithmetic_in_local_time(db):
     assert not room.is_open_at(tuesday_late)
     assert room.next_opening(tuesday_late) == timezone.make_aware(datetime(2026, 12, 8, 19, 0), tz)
     assert room.schedule_text() == "Open Tuesdays, 7 pm–8 pm"
+
+
+def test_a_leftover_socket_counter_of_another_shape_does_not_lock_the_member_out(member):
+    from django.core.cache import cache
+
+    from chat import live
+
+    cache.set(live._sockets_key(member), 5)  # what an older release kept under this key
+    assert live.open_socket(member, "tab-1") is True
+    assert set(cache.get(live._sockets_key(member))) == {"tab-1"}

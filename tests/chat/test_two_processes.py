@@ -7,24 +7,18 @@ seq; and after one process is killed, catch_up from the survivor returns every m
 import asyncio
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
+import uuid
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 
 from tests.factories import UserFactory
+from tests.servers import DaphneServer
 
 from .factories import RoomFactory
 
-ROOT = Path(__file__).resolve().parents[2]
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 
@@ -45,63 +39,15 @@ def services_available():
         pytest.skip(f"needs PostgreSQL and Redis ({reason})")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
-    return f"postgres://{db.get('USER') or 'postgres'}{password}@{host}/{db['NAME']}"
-
-
-class Server:
-    def __init__(self, name: str, tmp_path: Path):
-        self.port = _free_port()
-        self.log = tmp_path / f"daphne-{name}.log"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "community.settings.test",
-            "DATABASE_URL": _test_database_url(),
-            "PYTHONUNBUFFERED": "1",
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "community.asgi:application"],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise AssertionError(f"daphne did not start: {self.log.read_text()}")
-
-    def ws_url(self, slug: str) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws/chat/{slug}/"
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-
 @pytest.fixture
 def servers(services_available, transactional_db, tmp_path):
     started = []
+    shared_cache = {"TEST_CACHE_PREFIX": f"test-two-{uuid.uuid4().hex[:12]}"}
 
     def start(name):
-        server = Server(name, tmp_path)
+        server = DaphneServer(log=tmp_path / f"daphne-{name}.log", env=shared_cache)
         started.append(server)
+        server.start()
         return server
 
     yield start
@@ -122,7 +68,7 @@ class Member:
         self.cookie = cookie
         self.frames: list[dict] = []
 
-    async def open(self, server: Server, slug: str):
+    async def open(self, server: DaphneServer, slug: str):
         from websockets.asyncio.client import connect
 
         self.ws = await connect(
