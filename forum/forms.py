@@ -17,6 +17,19 @@ def _body_help() -> str:
     )
 
 
+def _body_field(label: str, *, rows: int, verb: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=_body_help(),
+        error_messages={
+            "required": f"Please write something before {verb}.",
+            "max_length": f"Please keep a post to {BODY_MAX:,} characters or fewer.",
+        },
+    )
+
+
 class TopicForm(forms.Form):
     title = forms.CharField(
         label="Title",
@@ -33,29 +46,11 @@ class TopicForm(forms.Form):
         help_text="If your post touches on something others may want to prepare for, name it here "
         "(for example “relapse”). Your post stays folded until a reader opens it.",
     )
-    body = forms.CharField(
-        label="Your post",
-        max_length=BODY_MAX,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_body_help(),
-        error_messages={
-            "required": "Please write something before posting.",
-            "max_length": f"Please keep a post to {BODY_MAX:,} characters or fewer.",
-        },
-    )
+    body = _body_field("Your post", rows=10, verb="posting")
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(
-        label="Your reply",
-        max_length=BODY_MAX,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_body_help(),
-        error_messages={
-            "required": "Please write something before posting.",
-            "max_length": f"Please keep a post to {BODY_MAX:,} characters or fewer.",
-        },
-    )
+    body = _body_field("Your reply", rows=8, verb="posting")
     content_warning = forms.CharField(
         label="Content warning (optional)",
         max_length=CW_MAX,
@@ -66,16 +61,7 @@ class ReplyForm(forms.Form):
 
 
 class EditPostForm(forms.Form):
-    body = forms.CharField(
-        label="Your post",
-        max_length=BODY_MAX,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_body_help(),
-        error_messages={
-            "required": "Please write something before saving.",
-            "max_length": f"Please keep a post to {BODY_MAX:,} characters or fewer.",
-        },
-    )
+    body = _body_field("Your post", rows=10, verb="saving")
     content_warning = forms.CharField(label="Content warning (optional)", max_length=CW_MAX, required=False)
     base_revision = forms.IntegerField(widget=forms.HiddenInput)
 
