@@ -1,6 +1,6 @@
 from django import forms
 
-from members.audience import Audience
+from members.audience import audience_groups_error
 from members.models import ProgrammeGroup
 from moderation.models import Flag
 
@@ -100,11 +100,9 @@ class RoomForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        audience, groups = data.get("audience"), data.get("programme_groups")
-        if audience == Audience.GROUPS and not groups:
-            self.add_error("programme_groups", "Choose at least one programme group for this audience.")
-        if audience == Audience.GROUPS and groups and any(g.for_teens for g in groups):
-            self.add_error("programme_groups", "Teen groups meet in teen rooms: choose the teen audience instead.")
+        error = audience_groups_error(data.get("audience"), data.get("programme_groups"))
+        if error:
+            self.add_error("programme_groups", error)
         if data.get("schedule_weekdays"):
             opens, closes = data.get("opens_at"), data.get("closes_at")
             if not opens or not closes:

@@ -3,7 +3,7 @@
 from django import forms
 from django.urls import reverse
 
-from members.audience import Audience
+from members.audience import audience_groups_error
 from members.models import ProgrammeGroup
 
 from .models import BODY_MAX, CW_MAX, TITLE_MAX, Category, Reaction, Subscription
@@ -107,8 +107,9 @@ class CategoryForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("audience") == Audience.GROUPS and not data.get("programme_groups"):
-            self.add_error("programme_groups", "Please choose at least one programme group for this audience.")
+        error = audience_groups_error(data.get("audience"), data.get("programme_groups"))
+        if error:
+            self.add_error("programme_groups", error)
         return data
 
 

@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from members.audience import Audience, in_audience
+from members.audience import Audience, audience_groups_error, in_audience
 from members.permissions import can_moderate
 from moderation.services import record_audit
 from notifications.services import notify
@@ -446,11 +446,9 @@ def _unique_slug(name: str, exclude_pk: int | None = None) -> str:
 
 
 def _check_groups_fit(audience: str, programme_groups) -> None:
-    groups = list(programme_groups or [])
-    if audience == Audience.GROUPS and not groups:
-        raise ForumError("Please choose at least one programme group for this audience.")
-    if audience == Audience.GROUPS and any(g.for_teens for g in groups):
-        raise ForumError("Teen spaces use the “Teen members only” audience, not programme groups.")
+    error = audience_groups_error(audience, programme_groups)
+    if error:
+        raise ForumError(error)
 
 
 @transaction.atomic

@@ -75,3 +75,15 @@ def members_visible_q(user) -> Q:
     if user.is_teen:
         return Q(year_of_birth__gt=adult_born_by) | privileged
     return Q(year_of_birth__lte=adult_born_by) | privileged
+
+
+def audience_groups_error(audience: str, programme_groups) -> str | None:
+    """Why these programme groups do not fit the audience of a space, or None when they do."""
+    if audience != Audience.GROUPS:
+        return None
+    groups = list(programme_groups or [])
+    if not groups:
+        return "Please choose at least one programme group for this audience."
+    if any(g.for_teens for g in groups):
+        return "Teen spaces use the “Teen members only” audience, not programme groups."
+    return None
