@@ -14,12 +14,11 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.conftest import REQUIRE_SERVICES
 from tests.factories import UserFactory
 from tests.servers import DaphneServer
 
 from .factories import RoomFactory
-
-REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 
 def _missing_services() -> str | None:
