@@ -11,6 +11,7 @@ from django.utils import timezone
 from moderation.services import record_audit
 
 from .models import ConsentRecord, Invitation, ProgrammeGroup, ProgrammeMembership, Role, User
+from .signals import announce_access_changed
 
 
 class InvitationError(Exception):
@@ -144,6 +145,7 @@ def decline_applicant(*, applicant: User, actor: User, reason: str = "") -> None
     applicant.is_active = False
     applicant.save(update_fields=["declined_at", "is_active"])
     record_audit(actor=actor, action="decline", target=applicant, reason=reason)
+    announce_access_changed(applicant.pk)
 
 
 @transaction.atomic
@@ -155,6 +157,7 @@ def set_programme_groups(*, member: User, groups, actor: User) -> None:
         [ProgrammeMembership(user=member, group=g) for g in wanted], ignore_conflicts=True
     )
     record_audit(actor=actor, action="set_groups", target=member, reason=", ".join(sorted(g.name for g in wanted)))
+    announce_access_changed(member.pk)
 
 
 @transaction.atomic
@@ -168,6 +171,7 @@ def set_role(*, member: User, role: str, actor: User) -> None:
     member.groups.set(Group.objects.filter(name__in=names))
     member.__dict__.pop("role_names", None)
     record_audit(actor=actor, action="set_role", target=member, reason=role)
+    announce_access_changed(member.pk)
 
 
 @transaction.atomic
@@ -176,6 +180,7 @@ def deactivate_member(*, member: User, actor: User, reason: str) -> None:
     member.is_active = False
     member.save(update_fields=["is_active"])
     record_audit(actor=actor, action="deactivate", target=member, reason=reason)
+    announce_access_changed(member.pk)
 
 
 @transaction.atomic
@@ -188,3 +193,4 @@ def update_member_settings(*, member: User, actor: User, groups, role: str, teen
         member.teen_cleared = cleared
         member.save(update_fields=["teen_cleared"])
         record_audit(actor=actor, action="teen_clearance", target=member, reason="granted" if cleared else "removed")
+        announce_access_changed(member.pk)
