@@ -18,6 +18,19 @@ DEMO_ACCOUNTS = [
 ]
 
 
+def _role_label(roles, year_of_birth: int) -> str:
+    if Role.STAFF in roles:
+        return "staff"
+    if Role.MODERATOR in roles:
+        return "moderator"
+    return "teen member" if timezone.localdate().year - year_of_birth < 18 else "member"
+
+
+def demo_sign_ins() -> list[tuple[str, str, str]]:
+    """(role, email, password) for each demo account, to print."""
+    return [(_role_label(roles, born), email, DEMO_PASSWORD) for email, _name, born, roles, _groups in DEMO_ACCOUNTS]
+
+
 def seed() -> list[tuple[str, str, str]]:
     """Create (or reset) the demo accounts; returns (role, email, password) rows to print."""
     rows = []
@@ -37,12 +50,5 @@ def seed() -> list[tuple[str, str, str]]:
         user.groups.set(Group.objects.filter(name__in=roles))
         for group in ProgrammeGroup.objects.filter(slug__in=group_slugs):
             ProgrammeMembership.objects.get_or_create(user=user, group=group)
-        role = (
-            "staff"
-            if Role.STAFF in roles
-            else "moderator"
-            if Role.MODERATOR in roles
-            else ("teen member" if user.is_teen else "member")
-        )
-        rows.append((role, email, DEMO_PASSWORD))
+        rows.append((_role_label(roles, born), email, DEMO_PASSWORD))
     return rows

@@ -8,3 +8,9 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # Static files come from the finders here (runserver and the live test server serve them).
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
+
+# Daphne's runserver logs each request on its own logger; without this the root handler prints it a second time.
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "loggers": {"django.channels.server": {"level": "INFO", "propagate": False, "handlers": ["console"]}},
+}

@@ -95,7 +95,7 @@ def _browser():
     if reason is not None:
         if REQUIRE_BROWSER:
             pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(f"browser tests skipped: {reason}")
+        pytest.skip(f"browser tests skipped: {reason}. Install it with `sudo apt-get install chromium` (Debian/Ubuntu)")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # only here: Playwright's sync API runs a loop
     from playwright.sync_api import sync_playwright
 

@@ -3,7 +3,8 @@ from pathlib import Path
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from axe_playwright_python.sync_playwright import Axe
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Written to an ignored folder, so that a test run leaves the clone clean; `make screenshots` refreshes the README's.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "correct-horse-battery"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
@@ -35,7 +36,7 @@ def assert_accessible(page) -> None:
 
 
 def screenshot(page, name: str) -> Path:
-    """Save a screenshot for the README (docs/screenshots/<name>.png)."""
+    """Save a screenshot (test-artifacts/screenshots/<name>.png; `make screenshots` copies them to docs/)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

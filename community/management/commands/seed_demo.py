@@ -28,7 +28,5 @@ class Command(BaseCommand):
                 result = importlib.import_module(f"{app}.demo").seed()
                 if app == "members":
                     sign_ins = result
-        self.stdout.write(self.style.SUCCESS("Demo community ready at http://127.0.0.1:8000"))
-        self.stdout.write("Sign in with any of these:")
-        for role, email, password in sign_ins:
-            self.stdout.write(f"  {role:<12} {email:<24} password: {password}")
+        self.stdout.write(self.style.SUCCESS(f"Demo community ready ({len(sign_ins)} demo sign-ins)."))
+        self.stdout.write("Run `make demo-logins` (or `manage.py demo_logins`) to print them.")
