@@ -6,7 +6,14 @@ one "hub" per event loop: the hub's single channel joins the layer group of ever
 here, and copies each frame it receives to those sockets. A broadcast then costs one layer message per
 process instead of one per socket, and the in-memory layer's per-channel bookkeeping stays O(rooms).
 
-Per-user groups (closing a member's sockets) use ordinary consumer channels: they are rare.
+Delivery through the layer is best effort (Redis pub/sub keeps nothing for a subscriber that is reconnecting),
+while storage is not: every message is stored with its seq before it is published. So the hub also sends each
+of its sockets a `heartbeat` carrying the room's latest seq; a page that sees a seq it has not received asks
+with `catch_up`. A message whose broadcast was lost therefore still reaches every socket, a little later.
+
+Per-user groups (closing or re-checking a member's sockets) use ordinary consumer channels: they are rare.
+A room re-check (its audience changed) travels like a frame, but the hub hands it to its consumers, each of
+which re-checks its own member, instead of writing it to the sockets.
 """
 
 import asyncio
@@ -15,14 +22,23 @@ import logging
 import time
 
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
 FRAME = "chat.frame"
+RECHECK = "chat.recheck"
 # The in-memory layer forgets group members after a day; the hub renews its memberships well before that.
 GROUP_RENEW_SECONDS = 3600
+# A publish that fails is retried on a fresh connection: after a Redis restart or a killed connection the first
+# command on a pooled connection fails, the next one reconnects. Bounded, because the caller is the one thread
+# that runs this process's chat database work.
+PUBLISH_RETRY_DELAYS = (0.05, 0.25)
+PUBLISH_TIMEOUT = 3.0
+ROOM_GROUP_PREFIX = "chat.room."
 
 
 def encode(frame: dict) -> str:
@@ -30,34 +46,104 @@ def encode(frame: dict) -> str:
 
 
 def room_group(room_id: int) -> str:
-    return f"chat.room.{room_id}"
+    return f"{ROOM_GROUP_PREFIX}{room_id}"
 
 
 def user_group(user_id: int) -> str:
     return f"chat.user.{user_id}"
 
 
-def broadcast(room_id: int, frame: dict) -> None:
+def heartbeat_seconds() -> float:
+    return float(getattr(settings, "CHAT_HEARTBEAT_SECONDS", 25))
+
+
+class Publication:
+    """The outcome of an after-commit publish: `published` is None until the transaction commits, then whether
+    the channel layer took the event. A caller that learns it was not taken tells its own client directly."""
+
+    published: bool | None = None
+
+
+def broadcast(room_id: int, frame: dict) -> Publication:
     """Send a frame to everyone in the room once the current transaction commits (at once outside one)."""
-    text = encode(frame)
-    transaction.on_commit(
-        lambda: _publish(room_group(room_id), {"type": FRAME, "group": room_group(room_id), "text": text})
-    )
+    group, text = room_group(room_id), encode(frame)
+    publication = Publication()
+
+    def publish():
+        publication.published = _publish(group, {"type": FRAME, "group": group, "text": text})
+
+    transaction.on_commit(publish)
+    return publication
 
 
 def send_to_user(user_id: int, event: dict) -> None:
     transaction.on_commit(lambda: _publish(user_group(user_id), event))
 
 
-def _publish(group: str, event: dict) -> None:
+def recheck_room(room_id: int) -> None:
+    """After commit, every socket in the room, in every process, re-checks that its member may still be there."""
+    transaction.on_commit(lambda: _publish(room_group(room_id), {"type": RECHECK, "group": room_group(room_id)}))
+
+
+def _publish(group: str, event: dict) -> bool:
+    """Publish, retrying on a fresh connection; never raises (what was stored stays stored, and the heartbeat
+    brings it to the sockets this publish could not reach)."""
     layer = get_channel_layer()
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        async_to_sync(layer.group_send)(group, event)
-        return
+        in_worker_thread = True
+    else:
+        in_worker_thread = False
+    if in_worker_thread:
+        return async_to_sync(_publish_with_retry)(layer, group, event)
     # Called on the event loop's own thread (not the case for our services, which run in worker threads).
-    asyncio.ensure_future(layer.group_send(group, event))
+    asyncio.ensure_future(_publish_with_retry(layer, group, event))
+    return True
+
+
+async def _publish_with_retry(layer, group: str, event: dict) -> bool:
+    for attempt in range(len(PUBLISH_RETRY_DELAYS) + 1):
+        try:
+            async with asyncio.timeout(PUBLISH_TIMEOUT):
+                await layer.group_send(group, event)
+            return True
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - any layer failure: retry, then give up without raising
+            if attempt == len(PUBLISH_RETRY_DELAYS):
+                logger.exception("chat broadcast to %s failed; sockets will catch up on the heartbeat", group)
+                return False
+            logger.warning("chat broadcast to %s failed; retrying on a fresh connection", group, exc_info=True)
+            await _drop_idle_connections(layer)
+            await asyncio.sleep(PUBLISH_RETRY_DELAYS[attempt])
+    return False
+
+
+async def _drop_idle_connections(layer) -> None:
+    """Close the idle pooled connections of channels_redis's pub/sub layer, so the retry opens a new one.
+
+    redis-py already discards the connection that failed; after a Redis restart the other idle ones in the pool
+    are stale too. In-use connections (the subscriber's) are left alone: redis-py reconnects and resubscribes
+    those itself. Other layers have no such pool and are skipped.
+    """
+    try:
+        shards = layer._get_layer()._shards  # channels_redis.pubsub internals (4.x), hence the guard
+    except AttributeError:
+        return
+    for shard in shards:
+        redis = getattr(shard, "_redis", None)
+        if redis is not None:
+            try:
+                await redis.connection_pool.disconnect(inuse_connections=False)
+            except Exception:  # noqa: BLE001 - best effort before a retry
+                logger.debug("could not reset the chat layer's idle connections", exc_info=True)
+
+
+def _latest_seqs(room_ids: list[int]) -> dict[int, int]:
+    from .models import Room  # fanout is imported by models' neighbours at start-up; keep the import lazy
+
+    return dict(Room.objects.filter(pk__in=room_ids).values_list("pk", "last_seq"))
 
 
 class Hub:
@@ -67,14 +153,15 @@ class Hub:
         self.layer = layer
         self.channel: str | None = None
         self.rooms: dict[str, set] = {}
-        self.task: asyncio.Task | None = None
+        self.tasks: list[asyncio.Task] = []
         self.lock = asyncio.Lock()
 
     async def join(self, group: str, consumer) -> None:
         async with self.lock:
             if self.channel is None:
                 self.channel = await self.layer.new_channel("chat.hub.")
-                self.task = asyncio.get_running_loop().create_task(self._pump(self.channel))
+                loop = asyncio.get_running_loop()
+                self.tasks = [loop.create_task(self._pump(self.channel)), loop.create_task(self._beat(self.channel))]
             members = self.rooms.setdefault(group, set())
             if not members:
                 await self.layer.group_add(group, self.channel)
@@ -90,36 +177,65 @@ class Hub:
                 return
             del self.rooms[group]
             await self.layer.group_discard(group, self.channel)
-            if not self.rooms and self.task is not None:
-                self.task.cancel()
-                self.task = None
+            if not self.rooms:
+                for task in self.tasks:
+                    task.cancel()
+                self.tasks = []
                 self.channel = None
 
     async def _pump(self, channel: str) -> None:
-        renewed_at = time.monotonic()
+        # No timeout around receive(): cancelling it makes channels_redis unsubscribe the channel, and anything
+        # published before the next receive() would be dropped. Renewal runs in _beat instead.
         while True:
             try:
-                # Wake at least every GROUP_RENEW_SECONDS, so that a quiet room's membership is renewed too.
-                event = await asyncio.wait_for(self.layer.receive(channel), timeout=GROUP_RENEW_SECONDS)
-            except TimeoutError:
-                event = None
+                event = await self.layer.receive(channel)
             except asyncio.CancelledError:
                 raise
             except Exception:  # a layer hiccup must not end delivery for the whole process
                 logger.exception("chat hub receive failed")
                 await asyncio.sleep(0.5)
                 continue
-            if event is not None:
-                message = {"type": "websocket.send", "text": event.get("text", "")}
+            if event.get("type") == RECHECK:
                 for consumer in tuple(self.rooms.get(event.get("group"), ())):
-                    try:
-                        await consumer.base_send(message)
-                    except Exception:  # one broken socket must not stop the others
-                        logger.debug("chat hub could not write to a socket", exc_info=True)
-            if time.monotonic() - renewed_at > GROUP_RENEW_SECONDS:
-                renewed_at = time.monotonic()
+                    consumer.recheck_soon()
+                continue
+            await self._deliver(event.get("group"), event.get("text", ""))
+
+    async def _deliver(self, group: str | None, text: str) -> None:
+        message = {"type": "websocket.send", "text": text}
+        for consumer in tuple(self.rooms.get(group, ())):
+            try:
+                await consumer.base_send(message)
+            except Exception:  # one broken socket must not stop the others
+                logger.debug("chat hub could not write to a socket", exc_info=True)
+
+    async def _beat(self, channel: str) -> None:
+        """Every few seconds, tell each socket here its room's latest seq (a page that missed a broadcast then
+        catches up); now and then renew the hub's group memberships, so that a quiet room's do not lapse."""
+        beat_at = renewed_at = time.monotonic()
+        while True:
+            await asyncio.sleep(min(heartbeat_seconds(), GROUP_RENEW_SECONDS))
+            now = time.monotonic()
+            if now - beat_at >= heartbeat_seconds():
+                beat_at = now
+                await self._heartbeat()
+            if now - renewed_at >= GROUP_RENEW_SECONDS:
+                renewed_at = now
                 for group in tuple(self.rooms):
-                    await self.layer.group_add(group, channel)
+                    try:
+                        await self.layer.group_add(group, channel)
+                    except Exception:  # noqa: BLE001 - retried at the next renewal
+                        logger.warning("chat hub could not renew %s", group, exc_info=True)
+
+    async def _heartbeat(self) -> None:
+        room_ids = [int(g[len(ROOM_GROUP_PREFIX) :]) for g in self.rooms if g.startswith(ROOM_GROUP_PREFIX)]
+        try:
+            latest = await database_sync_to_async(_latest_seqs)(room_ids)
+        except Exception:  # noqa: BLE001 - the database may be away for a moment; the next beat tries again
+            logger.warning("chat heartbeat could not read the rooms' latest seq", exc_info=True)
+            return
+        for room_id, seq in latest.items():
+            await self._deliver(room_group(room_id), encode({"type": "heartbeat", "seq": seq}))
 
 
 _hubs: dict[asyncio.AbstractEventLoop, Hub] = {}

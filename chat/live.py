@@ -17,6 +17,17 @@ NEW_MEMBER_DAYS = 30
 FLOOD_LIMIT_NEW = (20, 30)
 FLOOD_LIMIT = (40, 30)
 MAX_SOCKETS_PER_MEMBER = 5
+# Frames that cost the server more than a cache call, per member: (frames, seconds). A page needs a few of each
+# per minute (catch_up on every hello and gap, then one per page of CATCH_UP_LIMIT); a script asking a hundred
+# times a second made every member's chat slow (issue 8.5). CHAT_FRAME_LIMITS in settings overrides entries.
+FRAME_LIMITS = {
+    "catch_up": (10, 10),
+    "history": (10, 10),
+    "edit": (10, 30),
+    "delete": (10, 30),
+    "flag": (5, 60),
+    "read": (60, 60),
+}
 TYPING_EVERY_SECONDS = 3
 # Socket and presence entries forget a process that died without saying goodbye after these.
 SOCKET_TTL = 10 * 60
@@ -65,12 +76,27 @@ def check_flood(user) -> Limited | None:
     return Limited(retry_after) if count > limit else None
 
 
-def check_slow_mode(user, room) -> Limited | None:
-    """At most one message per `slow_mode_seconds` per member in this room."""
+def check_frame_rate(user, kind: str) -> Limited | None:
+    """Count one `kind` frame (catch_up, history, edit, ...) for this member; Limited when past FRAME_LIMITS."""
+    limits = {**FRAME_LIMITS, **getattr(settings, "CHAT_FRAME_LIMITS", {})}
+    if kind not in limits:
+        return None
+    limit, window = limits[kind]
+    count, retry_after = _count_in_window(f"chat:rate:{kind}:{user.pk}", window)
+    return Limited(retry_after) if count > limit else None
+
+
+def _slow_key(user, room, kind: str) -> str:
+    # Edits have a turn of their own: fixing a typo right after sending must not cost the next message's turn.
+    return f"chat:slow:{room.pk}:{user.pk}" if kind == "send" else f"chat:slow-{kind}:{room.pk}:{user.pk}"
+
+
+def check_slow_mode(user, room, kind: str = "send") -> Limited | None:
+    """At most one message (and one edit) per `slow_mode_seconds` per member in this room."""
     seconds = room.slow_mode_seconds
     if not seconds:
         return None
-    key = f"chat:slow:{room.pk}:{user.pk}"
+    key = _slow_key(user, room, kind)
     free_at = time.time() + seconds
     if cache.add(key, free_at, timeout=seconds):
         return None
@@ -78,9 +104,9 @@ def check_slow_mode(user, room) -> Limited | None:
     return Limited(max(1, int(previous - time.time() + 0.999)))
 
 
-def forget_slow_mode(user, room) -> None:
+def forget_slow_mode(user, room, kind: str = "send") -> None:
     """A message refused for another reason should not cost the member their slow-mode turn."""
-    cache.delete(f"chat:slow:{room.pk}:{user.pk}")
+    cache.delete(_slow_key(user, room, kind))
 
 
 def allow_typing(user, room) -> bool:

@@ -115,7 +115,17 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["room", "seq"]
-        constraints = [models.UniqueConstraint(fields=["room", "seq"], name="one_seq_per_room")]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "seq"], name="one_seq_per_room"),
+            # A page resends a message it saw no answer for, under the same client_id: stored once, whatever
+            # the timing (two processes, a reconnect mid-send). Messages posted without one (the no-script form,
+            # services) are not constrained.
+            models.UniqueConstraint(
+                fields=["room", "author", "client_id"],
+                condition=~models.Q(client_id=""),
+                name="one_message_per_client_id",
+            ),
+        ]
         indexes = [
             models.Index(fields=["room", "changed_at"], name="chat_msg_room_changed"),
             models.Index(fields=["created_at"], name="chat_msg_created"),

@@ -7,25 +7,54 @@ Extensions beyond the contract (additive, so clients that ignore them keep worki
 - `caught_up` carries `more: true` when catch-up was cut at CATCH_UP_LIMIT; the client asks again.
 - `flagged` (`id`, `detail`) confirms a report to its reporter only.
 - `error` code `too_many_sockets`, then close code 4429, past MAX_SOCKETS_PER_MEMBER open sockets.
-- Close code 1009 (RFC 6455 "message too big") for a frame over MAX_FRAME_BYTES.
+- `error` frames answering a client frame carry `request` (that frame's type), so that a client knows which of
+  its requests was refused (a refused `catch_up` is retried after `retry_after`; the composer keeps its text
+  only for a refused `send`).
+- `error` code `too_long` for a frame over MAX_FRAME_BYTES (the socket stays open; Daphne cannot send close code
+  1009), and `unavailable` when the server failed (database or Redis trouble): try again shortly (a `send`
+  repeated with its client_id is stored once).
+- Rate limits (`rate_limited`, `retry_after`) per member on `catch_up`, `history`, `edit`, `delete` and `flag`
+  (chat.live.FRAME_LIMITS); edits also count under flood control and slow mode (an edit has its own slow-mode
+  turn, so that fixing a typo does not cost the next message). `read` past its limit is dropped silently.
+- `catch_up` sends at most CATCH_UP_LIMIT messages, then `caught_up` with `more: true`.
+- Text fields containing NUL or unpaired surrogates (`"\\ud800"`) are `invalid`; so are numbers beyond MAX_INT
+  and an over-long `client_id` (refused, never cut).
+- Typing: a member who chose not to appear in presence sends no `typing` frame to others at all, not even an
+  anonymous one: "someone is typing" would itself tell the room that an unlisted member is reading.
+- Close codes beyond the contract: 4429 (too many sockets) and 4503 (the server could not set the socket up;
+  reconnect later). 4401 also when the member signs out, their session ends or they are deactivated; 4403 when
+  a change (room audience, programme groups, role, teen clearance, age line) puts them outside the room; both
+  take effect on open sockets at once, in every process.
+- `heartbeat` (`seq`: the room's latest) every CHAT_HEARTBEAT_SECONDS to every socket: a client that has not
+  seen that seq lost a broadcast on the way (a Redis reset) and sends `catch_up`; a socket silent for several
+  heartbeats is dead. (chat/fanout.py)
+- `send` is idempotent per (room, member, `client_id`): a repeat is answered, to the sender only, with the
+  stored `message` (or `message_removed` with the `client_id`, if it was removed meanwhile); nothing new is
+  stored or broadcast. An `error` answering a `send` carries its `client_id`. When the broadcast could not be
+  published, the sender gets its `message` directly (the others catch up on the heartbeat).
 """
 
 import json
+from datetime import UTC, datetime
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from .models import Message
 
 MAX_BODY = 4000
 MAX_FRAME_BYTES = 64 * 1024
 HISTORY_LIMIT = 100
-CATCH_UP_LIMIT = 500
+CATCH_UP_LIMIT = 200
+MAX_CLIENT_ID = 64
+# Larger numbers than a JavaScript client can hold exactly; also keeps SQLite from overflowing its integers.
+MAX_INT = 2**53 - 1
 
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_NOT_ALLOWED = 4403
 CLOSE_SANCTIONED = 4408
 CLOSE_TOO_MANY_SOCKETS = 4429
-CLOSE_TOO_BIG = 1009
+CLOSE_TRY_AGAIN = 4503
 
 CLIENT_TYPES = {"send", "catch_up", "history", "edit", "delete", "flag", "typing", "read"}
 
@@ -54,27 +83,63 @@ def parse(text: str) -> dict:
     """One client frame as a dict with a known `type`, or ChatError("invalid")."""
     try:
         frame = json.loads(text)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):  # RecursionError: arrays or objects nested ~1,000 deep
         raise invalid("That was not valid JSON.") from None
     if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
         raise invalid("Each frame is a JSON object with a type.")
+    for key, value in frame.items():
+        if not storable_text(key) or (isinstance(value, str) and not storable_text(value)):
+            raise invalid("Text cannot contain NUL characters or unpaired surrogates.")
     if frame["type"] not in CLIENT_TYPES:
         raise invalid(f"Unknown frame type {frame['type'][:40]!r}.")
     return frame
 
 
+def storable_text(text: str) -> bool:
+    """Whether text can be stored and sent on: PostgreSQL refuses NUL, and UTF-8 has no lone surrogates
+    (JSON can spell one as "\\ud800"; it would fail in the database or when echoed to other sockets)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def int_field(frame: dict, name: str, *, minimum: int = 0, default: int | None = None) -> int:
     value = frame.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= MAX_INT:
         raise invalid(f"{name} must be a whole number of at least {minimum}.")
     return value
 
 
-def str_field(frame: dict, name: str, *, max_length: int, default: str | None = None) -> str:
+def str_field(frame: dict, name: str, *, max_length: int, default: str | None = None, code: str = "invalid") -> str:
+    """A text field; longer than `max_length` is refused with `code` (cutting it would lose text unseen)."""
     value = frame.get(name, default)
     if not isinstance(value, str):
         raise invalid(f"{name} must be text.")
-    return value[:max_length]
+    if len(value) > max_length:
+        raise ChatError(code, f"{name} can be up to {max_length:,} characters; this one has {len(value):,}.")
+    return value
+
+
+def since_field(frame: dict) -> datetime | None:
+    """`since` (a server time from `hello`), as an aware datetime, or None when absent."""
+    since = frame.get("since")
+    if since is None:
+        return None
+    try:
+        moment = parse_datetime(since) if isinstance(since, str) and len(since) <= 64 else None
+        if moment is not None and timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, UTC)
+        if moment is not None:
+            moment.astimezone(UTC)  # an offset that pushes it past year 9999 overflows here, not in the database
+    except (ValueError, OverflowError):  # well formed but impossible, such as month 13
+        moment = None
+    if moment is None:
+        raise invalid("since must be an ISO 8601 time from the server.")
+    return moment
 
 
 def iso(moment) -> str | None:

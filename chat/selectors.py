@@ -68,6 +68,13 @@ def message_in_room(room: Room, message_id: int) -> Message | None:
     return Message.objects.filter(room=room, pk=message_id).select_related("author", "room").first()
 
 
+def sent_message(*, room: Room, author, client_id: str) -> Message | None:
+    """The message `author` already sent in `room` under this client_id (a resend after a reconnect), if any."""
+    if not client_id:
+        return None
+    return Message.objects.filter(room=room, author=author, client_id=client_id).select_related("author").first()
+
+
 def active_mute(*, user, room: Room) -> RoomMute | None:
     return RoomMute.objects.filter(room=room, member=user, until__gt=timezone.now()).order_by("-until").first()
 

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from members.models import User
+from members.text import clean_member_text
 from moderation.models import Flag
 from moderation.services import flag_content, record_audit
 from notifications.services import notify_many
@@ -32,10 +33,15 @@ CRISIS_PHRASES = re.compile(
 class Posted:
     message: Message
     crisis_html: str | None = None
+    # A resend of a message already stored (same client_id): nothing new was stored or broadcast.
+    repeat: bool = False
+    # Whether the broadcast reached the channel layer (None: not yet, inside an outer transaction). When it did
+    # not, the sender is answered directly; the others catch up on the heartbeat.
+    published: bool | None = None
 
 
 def _clean_body(body: str) -> str:
-    body = (body or "").strip()
+    body = clean_member_text(body).strip()
     if not body:
         raise ChatError("invalid", "Please write something first.")
     if len(body) > protocol.MAX_BODY:
@@ -45,7 +51,9 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _check_pace(*, user, room: Room) -> None:
+def _check_pace(*, user, room: Room, kind: str = "send") -> None:
+    """Flood control and slow mode. Edits count too (each is broadcast like a message); `kind` keeps an edit's
+    slow-mode turn apart from a message's."""
     limited = live.check_flood(user)
     if limited:
         raise ChatError(
@@ -54,7 +62,7 @@ def _check_pace(*, user, room: Room) -> None:
             retry_after=limited.retry_after,
         )
     if not user.is_moderator:
-        limited = live.check_slow_mode(user, room)
+        limited = live.check_slow_mode(user, room, kind)
         if limited:
             raise ChatError(
                 "slow_mode",
@@ -74,7 +82,14 @@ def post_message(*, room: Room, author, body: str, client_id: str = "") -> Poste
     The seq comes from an UPDATE of the room row inside the storing transaction: the row lock serialises
     concurrent writers (PostgreSQL row lock, SQLite database lock), so seqs have no gaps or duplicates even
     with several server processes, and a rolled-back message gives its number back.
+
+    Idempotent per `client_id`: a page resends what it saw no answer for, and a repeat returns the message
+    already stored (`Posted.repeat`), with nothing stored, broadcast or counted against the pace limits.
     """
+    client_id = (client_id or "")[: protocol.MAX_CLIENT_ID]
+    stored = selectors.sent_message(room=room, author=author, client_id=client_id)
+    if stored is not None:
+        return Posted(message=stored, repeat=True)
     body = _clean_body(body)
     _check_pace(user=author, room=room)
     rendered = render_message(body, room)
@@ -83,7 +98,7 @@ def post_message(*, room: Room, author, body: str, client_id: str = "") -> Poste
             Room.objects.filter(pk=room.pk).update(last_seq=F("last_seq") + 1)
             seq = selectors.current_seq(room)
             message = Message.objects.create(
-                room=room, seq=seq, author=author, body=body, html=rendered.html, client_id=(client_id or "")[:64]
+                room=room, seq=seq, author=author, body=body, html=rendered.html, client_id=client_id
             )
             _advance_read_marker(user=author, room=room, seq=seq)
             if rendered.mentioned:
@@ -93,8 +108,16 @@ def post_message(*, room: Room, author, body: str, client_id: str = "") -> Poste
                     text=f"{author.display_name} mentioned you in the {room.name} chat room",
                     url=f"{room.get_absolute_url()}#m-{message.pk}",
                     actor=author,
+                    target=message,
                 )
-            fanout.broadcast(room.pk, protocol.message_frame(message, author_name=author.display_name))
+            publication = fanout.broadcast(room.pk, protocol.message_frame(message, author_name=author.display_name))
+    except IntegrityError:
+        live.forget_slow_mode(author, room)
+        # The same send arrived twice at once (two sockets, two processes): the other one stored it first.
+        stored = selectors.sent_message(room=room, author=author, client_id=client_id)
+        if stored is None:
+            raise
+        return Posted(message=stored, repeat=True)
     except Exception:
         live.forget_slow_mode(author, room)
         raise
@@ -103,21 +126,26 @@ def post_message(*, room: Room, author, body: str, client_id: str = "") -> Poste
     crisis_html = None
     if CRISIS_PHRASES.search(body):
         crisis_html = render_to_string("chat/crisis_resources.html")
-    return Posted(message=message, crisis_html=crisis_html)
+    return Posted(message=message, crisis_html=crisis_html, published=publication.published)
 
 
 def edit_message(*, message: Message, actor, body: str) -> Message:
     """Replace the text of one's own message; everyone in the room sees the new text."""
     body = _clean_body(body)
+    _check_pace(user=actor, room=message.room, kind="edit")
     rendered = render_message(body, message.room)
     now = timezone.now()
-    with transaction.atomic():
-        message.body = body
-        message.html = rendered.html
-        message.edited_at = now
-        message.changed_at = now
-        message.save(update_fields=["body", "html", "edited_at", "changed_at"])
-        fanout.broadcast(message.room_id, protocol.edited_frame(message))
+    try:
+        with transaction.atomic():
+            message.body = body
+            message.html = rendered.html
+            message.edited_at = now
+            message.changed_at = now
+            message.save(update_fields=["body", "html", "edited_at", "changed_at"])
+            fanout.broadcast(message.room_id, protocol.edited_frame(message))
+    except Exception:
+        live.forget_slow_mode(actor, message.room, "edit")
+        raise
     return message
 
 
@@ -158,6 +186,9 @@ def mark_read(*, user, room: Room, seq: int) -> None:
 def note_typing(*, user, room: Room) -> bool:
     """Tell the room someone is typing, at most once every few seconds per member; nothing is stored."""
     if not live.allow_typing(user, room):
+        return False
+    # A member who chose not to appear in "who is here" is not named while typing either (chat/protocol.py).
+    if not selectors.visible_in_presence(user):
         return False
     fanout.broadcast(room.pk, {"type": "typing", "user": {"id": user.pk, "name": user.display_name}})
     return True
@@ -226,6 +257,9 @@ def save_room(*, actor, room: Room | None, fields: dict, programme_groups) -> Ro
         room.save()
         room.programme_groups.set(programme_groups)
         record_audit(actor=actor, action="chat.create_room" if creating else "chat.update_room", target=room)
+        if not creating:
+            # The audience may have narrowed: open sockets re-check their member now, not at their next connect.
+            fanout.recheck_room(room.pk)
     return room
 
 

@@ -4,7 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from members.audience import Audience
+from members.audience import Audience, audience_choice_error, audience_q
+from members.http import int_param
 from members.permissions import staff_required
 from moderation.services import AlreadyFlagged
 
@@ -32,8 +33,7 @@ def room_list(request):
 
 def room(request, slug: str):
     room = selectors.room_for(request.user, slug)
-    before = request.GET.get("before")
-    before_seq = int(before) if before and before.isdigit() else None
+    before_seq = int_param(request.GET, "before", minimum=1)
     page, has_more = selectors.latest_messages(room, before_seq=before_seq)
     if before_seq is None and page:
         services.mark_read(user=request.user, room=room, seq=page[-1].seq)
@@ -174,13 +174,18 @@ def presence_setting(request):
 
 @staff_required
 def manage_rooms(request):
-    return render(request, "chat/manage.html", {"rooms": selectors.rooms_for_staff()})
+    # Staff who are not teen-cleared do not see teen rooms, not even their names.
+    rooms = selectors.rooms_for_staff().filter(audience_q(request.user, Room))
+    return render(request, "chat/manage.html", {"rooms": rooms})
 
 
 @staff_required
 def room_edit(request, pk: int | None = None):
-    room = get_object_or_404(selectors.rooms_for_staff(), pk=pk) if pk else None
+    room = get_object_or_404(selectors.rooms_for_staff().filter(audience_q(request.user, Room)), pk=pk) if pk else None
     form = RoomForm(request.POST or None, instance=room)
+    if request.method == "POST" and form.is_valid():
+        if error := audience_choice_error(request.user, form.cleaned_data["audience"]):
+            form.add_error("audience", error)  # makes the form invalid: the page is shown again below
     if request.method == "POST" and form.is_valid():
         fields = {name: value for name, value in form.cleaned_data.items() if name != "programme_groups"}
         # Programme groups only matter for a programme-group audience; others must not keep stale ones.

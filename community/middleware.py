@@ -1,9 +1,12 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+
+from .headers import PERMISSIONS_POLICY, ROBOTS_TAG
 
 # Open to anyone: sign-in, sign-up, email verification, password reset, the crisis page, static files, health.
 PUBLIC_PREFIXES = (
@@ -16,22 +19,39 @@ PUBLIC_PREFIXES = (
     "/help/",
     "/static/",
     "/healthz",
+    # Wagtail's and the Django admin's own sign-in and password addresses: they only lead to allauth's.
+    "/resources/_util/login/",
+    "/resources/_util/authenticate_with_password/",
+    "/cms/login/",
+    "/cms/password_reset/",
+    "/django-admin/login/",
+    "/django-admin/password_change/",
 )
 # Signed in but not yet let in (applicants): their status page, the guidelines and their own account pages.
 APPLICANT_PREFIXES = ("/accounts/", "/welcome/", "/guidelines/")
 STAFF_PREFIXES = ("/cms/",)
 SUPERUSER_PREFIXES = ("/django-admin/",)
+# Wagtail's user, group and site settings admin: people, roles and passwords are managed on the project's own
+# audited staff pages; only a site administrator (a superuser with MFA) may open these.
+SUPERUSER_CMS_PREFIXES = ("/cms/users/", "/cms/groups/", "/cms/sites/", "/cms/settings/", "/cms/bulk/members/")
+# Every team area needs a second factor: one rule (User.needs_mfa_for_role), checked here for whole areas.
+TEAM_PREFIXES = ("/staff/", "/moderation/", *STAFF_PREFIXES, *SUPERUSER_PREFIXES)
 
 
 class PrivacyHeadersMiddleware:
-    """Nothing here is for search engines."""
+    """Nothing here is for search engines, and no signed-in page may stay in a shared computer's cache."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["X-Robots-Tag"] = ROBOTS_TAG
+        response["Permissions-Policy"] = PERMISSIONS_POLICY
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Shared computers: the back button or the disk cache must not show a member's pages to the next person.
+            response["Cache-Control"] = "private, no-store"
         return response
 
 
@@ -69,14 +89,17 @@ class MembersOnlyMiddleware:
             if path.startswith(APPLICANT_PREFIXES):
                 return self.get_response(request)
             return redirect("members:status")
-        if path.startswith(SUPERUSER_PREFIXES) and not user.is_superuser:
-            raise PermissionDenied("This page is for site administrators.")
-        if path.startswith(STAFF_PREFIXES):
-            from members.permissions import check_staff, needs_mfa_setup
+        if path.startswith(TEAM_PREFIXES):
+            from members.permissions import MFA_NEEDED_MESSAGE, check_staff, needs_mfa_setup
 
-            check_staff(user)
             if needs_mfa_setup(user):
+                messages.info(request, MFA_NEEDED_MESSAGE)
                 return redirect("mfa_index")
+            # Not `is_superuser` or `is_staff` (what the Django admin and Wagtail look at): those ignore MFA.
+            if path.startswith((*SUPERUSER_PREFIXES, *SUPERUSER_CMS_PREFIXES)) and not user.is_site_admin:
+                raise PermissionDenied("This page is for site administrators.")
+            if path.startswith(STAFF_PREFIXES):
+                check_staff(user)
         return self.get_response(request)
 
 

@@ -1,11 +1,21 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
 from . import views
 
-urlpatterns = [
+# Before Wagtail's and the admin's own includes, so that these win: one way to sign in (allauth's).
+one_sign_in = [
+    path("resources/_util/login/", views.to_the_one_sign_in),
+    path("resources/_util/authenticate_with_password/<int:restriction>/<int:page>/", views.to_the_one_sign_in),
+    path("cms/login/", views.to_the_one_sign_in),
+    re_path(r"^cms/password_reset/", views.to_the_one_sign_in, {"target": "account_reset_password"}),
+    path("django-admin/login/", views.to_the_one_sign_in),
+    re_path(r"^django-admin/password_change/", views.to_the_one_sign_in, {"target": "account_change_password"}),
+]
+
+urlpatterns = one_sign_in + [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots, name="robots"),
@@ -15,7 +25,11 @@ urlpatterns = [
     path("forum/", include("forum.urls")),
     path("chat/", include("chat.urls")),
     path("notifications/", include("notifications.urls")),
+    path("moderation/", include("moderation.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("resources/", include(wagtail_urls)),
 ]
+
+# The site's own page for requests it cannot take (a post far over the size limit, say), not Django's bare one.
+handler400 = "community.views.bad_request"

@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class ForumConfig(AppConfig):
     name = "forum"
+
+    def ready(self) -> None:
+        from notifications.registry import register_resolver
+
+        from .notices import resolve_post_notices
+
+        # Notices about posts are worded and filtered by the forum's own visibility rules when shown.
+        register_resolver("forum.post", resolve_post_notices)

@@ -10,15 +10,96 @@ filter on the search: nothing held, hidden, removed or outside their audience ca
 """
 
 import re
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.search.backends import get_search_backend
 
 from .models import Post
 
+# Bounds on what one search may ask, so that its cost stays flat whatever is typed (100 one-letter words took
+# 15 s on 2,000 posts): at most MAX_TERMS words, each of MIN_TERM to MAX_TERM letters, from the first MAX_QUERY
+# characters. One-letter words and very common words match nearly every post, so they are left out; every
+# remaining word must match (AND), so more words only narrow the search. The page says so when it drops any.
 MAX_QUERY = 200
+MAX_TERMS = 6
+MIN_TERM = 2
+MAX_TERM = 40
+STOP_WORDS = frozenset(
+    "an and are as at be but by for from has have he her his if in is it its me my of on or our she so than that "
+    "the their them then there these they this to too us was we were what when which who will with you your".split()
+)
 SNIPPET_CHARS = 240
+# Searches per member per minute; a person reading results does far fewer (settings.FORUM_SEARCHES_PER_MINUTE).
+SEARCHES_PER_MINUTE = 20
+
+
+class SearchLimited(Exception):
+    """Too many searches in a short time; the message is shown to the member as is."""
+
+
+@dataclass(frozen=True)
+class Bounded:
+    text: str
+    dropped: bool  # some words were left out (too short, too common, too long, or past MAX_TERMS)
+
+
+def bound_query(query: str) -> Bounded:
+    """Words only, within the bounds above: quotes, brackets and operators mean something to FTS5 and tsquery,
+    and members mean none of it."""
+    words = re.findall(r"\w+", (query or "")[:MAX_QUERY].lower())
+    kept: list[str] = []
+    for word in words:
+        if MIN_TERM <= len(word) <= MAX_TERM and word not in STOP_WORDS and word not in kept:
+            kept.append(word)
+    dropped = len(kept) > MAX_TERMS or len(kept) < len(words) or len(query or "") > MAX_QUERY
+    return Bounded(text=" ".join(kept[:MAX_TERMS]), dropped=dropped)
+
+
+def clean_query(query: str) -> str:
+    return bound_query(query).text
+
+
+def check_search_rate(user) -> None:
+    """Count one search for `user` in the current minute; raise SearchLimited past the limit."""
+    limit = getattr(settings, "FORUM_SEARCHES_PER_MINUTE", SEARCHES_PER_MINUTE)
+    key = f"forum:search:{user.pk}"
+    cache.add(key, 0, timeout=60)  # the window opens with the first search and closes a minute later
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window closed between add and incr
+        cache.add(key, 1, timeout=60)
+        count = 1
+    if count > limit:
+        raise SearchLimited(
+            "You've searched a lot in the last minute, so searching is paused for a moment. "
+            "Please try again in a minute; your results will be here."
+        )
+
+
+def search_for_page(request, query: str) -> list[Post]:
+    """The search page's results: bounded, rate-limited per member, and telling the member (through messages)
+    when words were left out or the limit was reached."""
+    bounded = bound_query(query)
+    if bounded.dropped:
+        kept = f"“{bounded.text}”" if bounded.text else "nothing"
+        messages.info(
+            request,
+            f"Searched for {kept}. Search uses up to {MAX_TERMS} words of {MIN_TERM} or more letters "
+            "and skips very common words such as “the” and “and”.",
+        )
+    if not bounded.text:
+        return []
+    try:
+        check_search_rate(request.user)
+    except SearchLimited as exc:
+        messages.warning(request, str(exc))
+        return []
+    return search_posts(request.user, bounded.text)
 
 
 def index_post(post: Post) -> None:
@@ -48,13 +129,8 @@ def _mentions_any(text: str, terms: list[str]) -> bool:
     return any(word.startswith(term) for word in words for term in terms)
 
 
-def clean_query(query: str) -> str:
-    """Words only: quotes, brackets and operators mean something to FTS5 and tsquery, and members mean none of it."""
-    return " ".join(re.findall(r"\w+", (query or "")[:MAX_QUERY]))
-
-
 def _terms(query: str) -> list[str]:
-    return [t for t in re.findall(r"\w+", query.lower()) if len(t) > 1][:10]
+    return bound_query(query).text.split()
 
 
 def highlight(text: str, query: str, *, length: int = SNIPPET_CHARS) -> SafeString:

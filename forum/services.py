@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from members.audience import Audience, audience_groups_error, in_audience
 from members.permissions import can_moderate
+from members.text import clean_member_text
 from moderation.services import record_audit
 from notifications.services import notify
 
@@ -49,7 +50,7 @@ class EditConflict(ForumError):
 
 
 def _clean_title(title: str) -> str:
-    title = " ".join((title or "").split())
+    title = " ".join(clean_member_text(title).split())
     if not title:
         raise ForumError("Please give your topic a title.")
     if len(title) > TITLE_MAX:
@@ -58,7 +59,7 @@ def _clean_title(title: str) -> str:
 
 
 def _clean_body(body: str) -> str:
-    body = (body or "").strip()
+    body = clean_member_text(body).strip()
     if not body:
         raise ForumError("Please write something before posting.")
     if len(body) > BODY_MAX:
@@ -67,15 +68,25 @@ def _clean_body(body: str) -> str:
 
 
 def _clean_cw(content_warning: str) -> str:
-    content_warning = " ".join((content_warning or "").split())
+    content_warning = " ".join(clean_member_text(content_warning).split())
     if len(content_warning) > CW_MAX:
         raise ForumError(f"Please keep the content warning to {CW_MAX} characters or fewer.")
     return content_warning
 
 
-def _check_slow_mode(*, author, category: Category, now) -> None:
+def _check_slow_mode(*, author, category: Category) -> None:
+    """Refuse a post that comes too soon after the author's last one in `category`.
+
+    Called with the topic locked; it also locks the category row, so that simultaneous posts by one member (in
+    one topic or in several) queue here and each sees the one before it: checked outside a lock, five at once
+    all passed. The clock is read after the lock is taken, for the same reason.
+    """
     if not category.slow_mode_seconds or can_moderate(author):
         return
+    category = Category.objects.select_for_update().get(pk=category.pk)
+    if not category.slow_mode_seconds:
+        return
+    now = timezone.now()
     since = now - timedelta(seconds=category.slow_mode_seconds)
     last = (
         Post.objects.filter(author=author, topic__category=category, created_at__gt=since)
@@ -119,9 +130,16 @@ def refresh_category_stats(*, category: Category) -> None:
 # --- posting -------------------------------------------------------------------------------------
 
 
-def _add_post(*, topic: Topic, author, body: str, content_warning: str, quoted_post: Post | None, now) -> Post:
-    # Lock the topic row so that two replies at once get distinct post numbers.
+def _add_post(*, topic: Topic, author, body: str, content_warning: str, quoted_post: Post | None) -> Post:
+    """Append a post to `topic`, inside the caller's transaction.
+
+    The topic row is locked first (on SQLite the IMMEDIATE transaction mode in the settings does this job, as
+    it has no row locks); slow mode is checked and the clock read under that lock, so that simultaneous posts
+    get gap-free numbers, times that follow the numbers, and one slow-mode pass between them.
+    """
     locked = Topic.objects.select_for_update().get(pk=topic.pk)
+    _check_slow_mode(author=author, category=topic.category)
+    now = timezone.now()
     position = locked.last_position + 1
     Topic.objects.filter(pk=topic.pk).update(last_position=position)
     topic.last_position = position
@@ -146,9 +164,9 @@ def create_topic(*, category: Category, author, title: str, body: str, content_w
     """Start a topic with its opening post; the author watches it from then on."""
     title, body, content_warning = _clean_title(title), _clean_body(body), _clean_cw(content_warning)
     now = timezone.now()
-    _check_slow_mode(author=author, category=category, now=now)
+    # Slow mode is checked in _add_post, under the locks; a refusal there rolls this topic back with it.
     topic = Topic.objects.create(category=category, title=title, author=author, created_at=now, last_post_at=now)
-    post = _add_post(topic=topic, author=author, body=body, content_warning=content_warning, quoted_post=None, now=now)
+    post = _add_post(topic=topic, author=author, body=body, content_warning=content_warning, quoted_post=None)
     refresh_topic_stats(topic=topic)
     refresh_category_stats(category=category)
     set_subscription(user=author, topic=topic, level=Subscription.Level.WATCHING)
@@ -163,13 +181,9 @@ def create_reply(
 ) -> Post:
     """Add a post at the end of `topic`; watchers and mentioned members are told."""
     body, content_warning = _clean_body(body), _clean_cw(content_warning)
-    now = timezone.now()
-    _check_slow_mode(author=author, category=topic.category, now=now)
     if quoted_post is not None and quoted_post.topic_id != topic.pk:
         quoted_post = None
-    post = _add_post(
-        topic=topic, author=author, body=body, content_warning=content_warning, quoted_post=quoted_post, now=now
-    )
+    post = _add_post(topic=topic, author=author, body=body, content_warning=content_warning, quoted_post=quoted_post)
     refresh_topic_stats(topic=topic)
     refresh_category_stats(category=topic.category)
     _mark_read_to(user=author, topic=topic, position=post.position)
@@ -399,6 +413,7 @@ def _notify_mentions(*, post: Post, users) -> set[int]:
             text=f"{post.author.display_name} mentioned you in “{topic.title}”",
             url=post.get_absolute_url(),
             actor=post.author,
+            target=post,
         )
         told.add(user.pk)
     return told
@@ -431,7 +446,8 @@ def _notify_for_new_post(*, post: Post, new_topic: bool) -> None:
             text = f"New topic in {topic.category.name}: “{topic.title}”"
         else:
             text = f"{post.author.display_name} replied to “{topic.title}”"
-        notify(recipient=watcher, kind="forum_reply", text=text, url=post.get_absolute_url(), actor=post.author)
+        url = post.get_absolute_url()
+        notify(recipient=watcher, kind="forum_reply", text=text, url=url, actor=post.author, target=post)
 
 
 # --- categories (staff) --------------------------------------------------------------------------

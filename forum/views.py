@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from members.audience import audience_choice_error, audience_q
+from members.http import int_param
 from members.permissions import can_moderate, staff_required
 
 from . import permissions, selectors, services
@@ -21,15 +23,12 @@ from .forms import (
 )
 from .markup import html_to_text
 from .models import POSTS_PER_PAGE, TOPICS_PER_PAGE, Category, Subscription
-from .search import highlight, search_posts
+from .search import highlight, search_for_page
 from .services import EditConflict, ForumError
 
 
 def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
+    return int_param(request.GET, "page", default=1, minimum=1)
 
 
 def _page_links(current: int, last: int) -> list[int | None]:
@@ -149,8 +148,9 @@ def reply(request, pk: int):
         form = ReplyForm(request.POST)
     else:
         initial = {}
-        if request.GET.get("quote", "").isdigit():
-            quoted = selectors.post_for(user, int(request.GET["quote"]))
+        quote_pk = int_param(request.GET, "quote")
+        if quote_pk is not None:
+            quoted = selectors.post_for(user, quote_pk)
             if quoted.topic_id == topic.pk and quoted.state == "visible":
                 initial = {
                     "body": quote_text(quoted),
@@ -309,7 +309,7 @@ def search(request):
     query = form.cleaned_data["q"] if form.is_valid() else ""
     results = []
     if query:
-        for post in search_posts(request.user, query):
+        for post in search_for_page(request, query):  # bounded, rate-limited, says what it left out
             post.snippet = highlight(html_to_text(post.html), query)
             post.title_marked = highlight(post.topic.title, query, length=200)
             results.append(post)
@@ -328,7 +328,12 @@ def member(request, pk: int):
 
 @staff_required
 def manage_categories(request):
-    categories = Category.objects.prefetch_related("programme_groups").order_by("position", "name")
+    # Staff who are not teen-cleared do not see teen categories, not even their names.
+    categories = (
+        Category.objects.filter(audience_q(request.user, Category))
+        .prefetch_related("programme_groups")
+        .order_by("position", "name")
+    )
     return render(request, "forum/manage/list.html", {"categories": categories})
 
 
@@ -338,6 +343,8 @@ def manage_category_new(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
+            if error := audience_choice_error(request.user, data["audience"]):
+                raise ForumError(error)
             category = services.create_category(actor=request.user, **data)
         except ForumError as exc:
             form.add_error(None, str(exc))
@@ -349,7 +356,7 @@ def manage_category_new(request):
 
 @staff_required
 def manage_category_edit(request, pk: int):
-    category = get_object_or_404(Category, pk=pk)
+    category = get_object_or_404(Category.objects.filter(audience_q(request.user, Category)), pk=pk)
     form = CategoryForm(request.POST or None, instance=category)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -357,6 +364,8 @@ def manage_category_edit(request, pk: int):
         # The form has already copied the values onto the instance; the service compares with the stored row.
         fresh = Category.objects.get(pk=pk)
         try:
+            if error := audience_choice_error(request.user, data["audience"]):
+                raise ForumError(error)
             services.update_category(category=fresh, actor=request.user, programme_groups=groups, **data)
         except ForumError as exc:
             form.add_error(None, str(exc))

@@ -16,6 +16,11 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"fields": ["email", "display_name", "year_of_birth", "password1", "password2"]})]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The age line and teen clearance decide who sees teens: they change only through the audited staff page
+        # (/staff/members/<pk>/), which also resets groups and re-checks open sockets.
+        return ["year_of_birth", "teen_cleared"] if obj is not None else []
+
 
 admin.site.register(ProgrammeGroup)
 admin.site.register(Invitation)

@@ -87,3 +87,13 @@ def audience_groups_error(audience: str, programme_groups) -> str | None:
     if any(g.for_teens for g in groups):
         return "Teen spaces use the “Teen members only” audience, not programme groups."
     return None
+
+
+def audience_choice_error(user, audience: str) -> str | None:
+    """Why `user` may not give a space this audience, or None: teen spaces are set up by teen-cleared staff only.
+
+    Staff who are not cleared do not see teen spaces at all (audience_q), so they could not look after one.
+    """
+    if audience == Audience.TEENS and not (user.is_moderator and user.teen_cleared):
+        return "Only staff cleared to work with teens can set up a teen space. Please ask one of them."
+    return None

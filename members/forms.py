@@ -1,12 +1,17 @@
+import logging
+
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.models import EmailAddress
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from . import services
 from .models import Invitation, ProgrammeGroup, Role, User
-from .validators import clean_display_name, clean_year_of_birth
+from .validators import clean_display_name, clean_email_address, clean_year_of_birth
+
+logger = logging.getLogger(__name__)
 
 
 def signup_needs_code() -> bool:
@@ -75,6 +80,12 @@ class SignupForm(AllauthSignupForm):
                 self.invitation = services.find_usable_invitation(code=cleaned["code"], email=cleaned["email"])
             except services.InvitationError as exc:
                 self.add_error("code", str(exc))
+        year = cleaned.get("year_of_birth")
+        if self.invitation is not None and year is not None:
+            # The age line is never crossed by typing a year: a year that does not fit the invitation's audience
+            # is refused before anything is written, and the invitation stays usable.
+            if not services.invitation_fits_year(invitation=self.invitation, year_of_birth=year):
+                self.add_error("year_of_birth", services.AGE_MISMATCH_MESSAGE)
         return cleaned
 
     @transaction.atomic
@@ -82,38 +93,105 @@ class SignupForm(AllauthSignupForm):
         # One transaction: a sign-up that fails half-way leaves no account behind.
         return super().save(request)
 
-    def custom_signup(self, request, user: User) -> None:
+    def try_save(self, request):
+        """Save, turning a lost race (same code, name or email at the same moment) into the form's usual answer.
+
+        Validation ran before the write, but another sign-up can commit in between; the database's unique
+        constraints and the one-time redemption of the code catch that, and the person sees what they would
+        have seen a moment later, never an error page.
+        """
         try:
-            services.register_applicant(
-                user=user,
-                display_name=self.cleaned_data["display_name"],
-                year_of_birth=self.cleaned_data["year_of_birth"],
-                invitation=self.invitation,
-            )
-        except services.InvitationError as exc:
-            raise ValidationError(str(exc)) from exc
+            return super().try_save(request)
+        except (IntegrityError, services.InvitationError) as exc:
+            return self._after_lost_race(request, exc)
+
+    def _after_lost_race(self, request, exc: Exception):
+        email = self.cleaned_data.get("email", "")
+        if isinstance(exc, services.InvitationError):
+            self.add_error("code" if "code" in self.fields else None, str(exc))
+        elif (
+            EmailAddress.objects.filter(email__iexact=email).exists()
+            or User.objects.filter(email__iexact=email).exists()
+        ):
+            # Exactly what a sign-up with a known address gets (allauth's enumeration-safe answer).
+            self.account_already_exists = True
+            return super().try_save(request)
+        elif User.objects.filter(display_name__iexact=self.cleaned_data.get("display_name", "")).exists():
+            self.add_error("display_name", "That name is already taken. Please choose another.")
+        else:
+            logger.warning("A sign-up hit a database conflict that matched no known field: %s", exc)
+            self.add_error(None, "Something changed while we were saving your sign-up. Please try again.")
+        return None, _signup_page(request, self)
+
+    def custom_signup(self, request, user: User) -> None:
+        services.register_applicant(
+            user=user,
+            display_name=self.cleaned_data["display_name"],
+            year_of_birth=self.cleaned_data["year_of_birth"],
+            invitation=self.invitation,
+        )
+
+
+def _signup_page(request, form):
+    """The sign-up page showing `form` with its errors, as allauth's view renders it."""
+    from allauth.account.views import SignupView  # local: allauth's views import this form's module lazily
+
+    view = SignupView()
+    view.setup(request)
+    return view.form_invalid(form)
 
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(
         required=False,
+        max_length=320,  # longer than allowed, so that clean_email can say why rather than a bare length error
         label="Email address (optional)",
         help_text="If given, only this address can use the code, and we send it there.",
+    )
+    audience = forms.ChoiceField(
+        choices=Invitation.Audience.choices,
+        initial=Invitation.Audience.ADULT,
+        widget=forms.RadioSelect,
+        label="Who is this invitation for?",
+        help_text="A sign-up whose year of birth does not fit is refused. Teen invitations need teen clearance.",
     )
     groups = forms.ModelMultipleChoiceField(
         queryset=ProgrammeGroup.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Programme groups",
+        help_text="Teen groups for a teen, adult groups for an adult.",
     )
     note = forms.CharField(required=False, max_length=200, label="Note for staff (optional)")
     days = forms.IntegerField(min_value=1, max_value=90, initial=14, label="Valid for (days)")
 
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
+        email = clean_email_address(self.cleaned_data["email"])
         if email and User.objects.filter(email__iexact=email).exists():
             raise ValidationError("Someone with this email address already has an account.")
         return email
+
+    def clean_audience(self) -> str:
+        audience = self.cleaned_data["audience"]
+        if audience == Invitation.Audience.TEEN and not self.user.teen_cleared:
+            raise ValidationError("Only staff cleared to work with teens can invite a teen. Please ask one of them.")
+        return audience
+
+    def clean(self):
+        cleaned = super().clean()
+        audience, groups = cleaned.get("audience"), cleaned.get("groups")
+        if audience and groups and services.groups_outside_audience(audience=audience, groups=groups):
+            side = "teen" if audience == Invitation.Audience.TEEN else "adult"
+            self.add_error(
+                "groups",
+                f"An invitation for {'a teen' if side == 'teen' else 'an adult'} can only "
+                f"carry {side} programme groups. Please untick the others.",
+            )
+        return cleaned
 
 
 class ReasonForm(forms.Form):
@@ -129,3 +207,26 @@ class MemberSettingsForm(forms.Form):
     )
     role = forms.ChoiceField(choices=[(Role.MEMBER, "Member"), (Role.MODERATOR, "Moderator"), (Role.STAFF, "Staff")])
     teen_cleared = forms.BooleanField(required=False, label="May see teen spaces (moderators and staff only)")
+
+
+class YearOfBirthForm(forms.Form):
+    """Staff correct a member's year of birth; crossing the teen/adult line resets their programme groups."""
+
+    year_of_birth = forms.IntegerField(label="Year of birth", min_value=1900, max_value=2100)
+    groups = forms.ModelMultipleChoiceField(
+        queryset=ProgrammeGroup.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Programme groups on the new side",
+        help_text="Used only when the change moves the member between teen and adult spaces; "
+        "groups of the other side are left out.",
+    )
+    reason = forms.CharField(required=False, max_length=500, label="Reason (for the audit log)")
+
+    def __init__(self, *args, **kwargs):
+        # Shown beside the settings form, which has its own "groups" field: distinct ids keep labels right.
+        kwargs.setdefault("auto_id", "id_age_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_year_of_birth(self) -> int:
+        return clean_year_of_birth(self.cleaned_data["year_of_birth"])

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models.functions import Lower
 
-from community.markup import render_markdown
+from members.markup import render_markdown
 
 from .audience import in_audience
 from .models import User
@@ -20,7 +20,8 @@ _BRACKETED = r"@\[(?P<exact>[A-Za-z0-9][A-Za-z0-9 ._-]{1,28}[A-Za-z0-9])\]"
 # Not after a word character, so that email addresses (sam@example.com) are not mentions.
 _BARE = r"(?<![\w@/\[])@(?P<bare>[A-Za-z0-9](?:[A-Za-z0-9._-]{0,28}[A-Za-z0-9])?)"
 MENTION = re.compile(f"{_BRACKETED}|{_BARE}")
-CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)
+# Fenced blocks (``` or ~~~) and inline code spans.
+CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.DOTALL)
 
 
 @dataclass
@@ -31,7 +32,8 @@ class Rendered:
 
 def markdown_name(user: User) -> str:
     """The display name for Markdown source: display names hold letters, digits, spaces, dots, dashes and
-    underscores, and only the underscore means something (emphasis) to Markdown."""
+    underscores. Our renderer never reads underscores as emphasis (members.markup); they are escaped all the
+    same, so that a name reads back whole under any Markdown rules."""
     return user.display_name.replace("_", "\\_")
 
 

@@ -81,14 +81,45 @@ class User(AbstractUser):
     def role_names(self) -> frozenset[str]:
         return frozenset(self.groups.values_list("name", flat=True))
 
+    # Roles and the second factor: decided here, once. A moderator, staff member or superuser without MFA (where
+    # COMMUNITY_REQUIRE_MFA_FOR_PRIVILEGED is on, i.e. production) acts as a plain member everywhere: views,
+    # selectors, audiences and sockets all read `is_moderator` / `is_clinic_staff` / `is_site_admin`. The
+    # `has_*_role` properties are the role as granted, for showing it (staff pages, the "set up MFA" banner).
+
     @property
-    def is_moderator(self) -> bool:
-        """Moderators and staff both moderate."""
+    def has_moderator_role(self) -> bool:
+        """Moderator, staff or superuser as granted, whatever the second factor."""
         return self.is_superuser or bool({Role.MODERATOR, Role.STAFF} & self.role_names)
 
     @property
-    def is_clinic_staff(self) -> bool:
+    def has_staff_role(self) -> bool:
         return self.is_superuser or Role.STAFF in self.role_names
+
+    @cached_property
+    def has_mfa(self) -> bool:
+        # Cached on the object: one query per request (or per socket) at most, and only for privileged roles.
+        from allauth.mfa.utils import is_mfa_enabled
+
+        return is_mfa_enabled(self)
+
+    @property
+    def needs_mfa_for_role(self) -> bool:
+        """A privileged role whose powers wait until the person sets up a second factor."""
+        return self.has_moderator_role and settings.COMMUNITY_REQUIRE_MFA_FOR_PRIVILEGED and not self.has_mfa
+
+    @property
+    def is_moderator(self) -> bool:
+        """Moderators and staff both moderate (once their second factor is set up)."""
+        return self.has_moderator_role and not self.needs_mfa_for_role
+
+    @property
+    def is_clinic_staff(self) -> bool:
+        return self.has_staff_role and not self.needs_mfa_for_role
+
+    @property
+    def is_site_admin(self) -> bool:
+        """A superuser with a second factor: the Django admin and Wagtail's user and site settings."""
+        return self.is_superuser and not self.needs_mfa_for_role
 
     @property
     def is_approved_member(self) -> bool:
@@ -135,7 +166,14 @@ def _default_expiry():
 
 
 class Invitation(models.Model):
+    class Audience(models.TextChoices):
+        # Which side of the age line the invited person is on: a sign-up whose year of birth does not fit is
+        # refused, so that nobody crosses the line by typing a year (staff move members across it).
+        ADULT = "adult", "An adult"
+        TEEN = "teen", "A teen (13 to 17)"
+
     code = models.CharField(max_length=20, unique=True, default=_new_code)
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.ADULT)
     email = models.EmailField(blank=True, help_text="If set, only this address can use the code.")
     groups = models.ManyToManyField(ProgrammeGroup, blank=True, related_name="invitations")
     note = models.CharField(max_length=200, blank=True, help_text="For staff only, e.g. which cohort.")

@@ -2,15 +2,18 @@
 
 from functools import wraps
 
-from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
+MFA_NEEDED_MESSAGE = (
+    "Please set up two-factor authentication to use your team role. Until then you see the community as a member does."
+)
+
 
 def needs_mfa_setup(user) -> bool:
-    return settings.COMMUNITY_REQUIRE_MFA_FOR_PRIVILEGED and not is_mfa_enabled(user)
+    """A moderator, staff member or superuser whose powers wait for a second factor (the rule is on the model)."""
+    return user.is_authenticated and user.needs_mfa_for_role
 
 
 def check_staff(user) -> None:
@@ -29,14 +32,16 @@ def can_moderate(user) -> bool:
     return user.is_authenticated and user.is_approved_member and user.is_moderator
 
 
-def _privileged(check):
+def _privileged(check, has_role):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            check(request.user)
-            if needs_mfa_setup(request.user):
-                messages.info(request, "Before using team pages, please set up two-factor authentication.")
+            user = request.user
+            # Someone who holds the role is sent to set up MFA (and told why); anyone else is refused.
+            if user.is_authenticated and user.is_approved_member and has_role(user) and needs_mfa_setup(user):
+                messages.info(request, MFA_NEEDED_MESSAGE)
                 return redirect("mfa_index")
+            check(user)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -44,5 +49,15 @@ def _privileged(check):
     return decorator
 
 
-staff_required = _privileged(check_staff)
-moderator_required = _privileged(check_moderator)
+staff_required = _privileged(check_staff, lambda user: user.has_staff_role)
+moderator_required = _privileged(check_moderator, lambda user: user.has_moderator_role)
+
+
+def check_move_across_age_line(user, member, *, year_of_birth: int) -> None:
+    """Placing someone among teens, or taking them out, is for staff cleared to work with teens."""
+    from .validators import is_adult_year  # local: keeps this module free of model imports
+
+    check_staff(user)
+    crosses = is_adult_year(year_of_birth) == member.is_teen
+    if crosses and not user.teen_cleared:
+        raise PermissionDenied("Only teen-cleared staff can move a member between teen and adult spaces.")

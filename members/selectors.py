@@ -1,21 +1,28 @@
 from django.db.models import Prefetch, QuerySet
 
+from .audience import members_visible_q
 from .models import Invitation, ProgrammeGroup, User
 
 
-def invitations_for_staff() -> QuerySet[Invitation]:
-    return Invitation.objects.select_related("created_by", "used_by").prefetch_related("groups")
+def invitations_for_staff(viewer: User) -> QuerySet[Invitation]:
+    """Invitations staff may see: teen ones (and the teens who used them) only for teen-cleared staff."""
+    invitations = Invitation.objects.select_related("created_by", "used_by").prefetch_related("groups")
+    if not viewer.teen_cleared:
+        invitations = invitations.exclude(audience=Invitation.Audience.TEEN)
+    return invitations
 
 
-def applicants_awaiting_approval() -> QuerySet[User]:
-    return User.objects.filter(approved_at__isnull=True, declined_at__isnull=True, is_active=True).order_by(
-        "date_joined"
-    )
+def applicants_awaiting_approval(viewer: User) -> QuerySet[User]:
+    """Sign-ups waiting for a decision, on the viewer's side of the age line (teens for teen-cleared staff)."""
+    return User.objects.filter(
+        members_visible_q(viewer), approved_at__isnull=True, declined_at__isnull=True, is_active=True
+    ).order_by("date_joined")
 
 
-def members_for_staff() -> QuerySet[User]:
+def members_for_staff(viewer: User) -> QuerySet[User]:
+    """Members for the staff pages; teen members' names only for teen-cleared staff (DESIGN: access rules)."""
     return (
-        User.objects.filter(approved_at__isnull=False)
+        User.objects.filter(members_visible_q(viewer), approved_at__isnull=False)
         .prefetch_related("groups", Prefetch("programme_memberships__group", queryset=ProgrammeGroup.objects.all()))
         .order_by("display_name")
     )

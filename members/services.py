@@ -2,20 +2,26 @@
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from moderation.services import record_audit
 
-from .models import ConsentRecord, Invitation, ProgrammeGroup, ProgrammeMembership, Role, User
+from . import tasks
+from .models import ConsentRecord, Invitation, ProgrammeMembership, Role, User
 from .signals import announce_access_changed
+from .validators import is_adult_year
 
 
 class InvitationError(Exception):
     """An invitation code that cannot be used; the message is shown to the person signing up."""
+
+
+AGE_MISMATCH_MESSAGE = (
+    "This invitation was made for someone of a different age group, so we can't use it with this year of birth. "
+    "Please check the year, or ask the clinic team for the right invitation."
+)
+CODE_JUST_USED_MESSAGE = "This invitation code has just been used. Ask the clinic team for a new one."
 
 
 def find_usable_invitation(*, code: str, email: str) -> Invitation:
@@ -34,30 +40,42 @@ def find_usable_invitation(*, code: str, email: str) -> Invitation:
     return invitation
 
 
+def invitation_fits_year(*, invitation: Invitation, year_of_birth: int) -> bool:
+    """Whether someone born in this year is on the invitation's side of the age line."""
+    wants_adult = invitation.audience == Invitation.Audience.ADULT
+    return is_adult_year(year_of_birth) == wants_adult
+
+
+def groups_outside_audience(*, audience: str, groups) -> list:
+    """The programme groups that do not fit an invitation's audience (teen groups only for teens, and so on)."""
+    for_teens = audience == Invitation.Audience.TEEN
+    return [g for g in groups if g.for_teens != for_teens]
+
+
 @transaction.atomic
 def create_invitation(
-    *, actor: User, email: str = "", groups=(), note: str = "", days: int | None = None, send: bool = True
+    *,
+    actor: User,
+    email: str = "",
+    audience: str = Invitation.Audience.ADULT,
+    groups=(),
+    note: str = "",
+    days: int | None = None,
+    send: bool = True,
 ) -> Invitation:
-    """Create a one-time code; if bound to an email address, send it there."""
-    invitation = Invitation(created_by=actor, email=email.strip(), note=note)
+    """Create a one-time code for an adult or a teen; if bound to an email address, send it there."""
+    groups = list(groups)
+    if groups_outside_audience(audience=audience, groups=groups):
+        raise ValueError("An invitation's programme groups must fit its audience.")
+    invitation = Invitation(created_by=actor, email=email.strip(), note=note, audience=audience)
     if days:
         invitation.expires_at = timezone.now() + timezone.timedelta(days=days)
     invitation.save()
     invitation.groups.set(groups)
     record_audit(actor=actor, action="invite", target=invitation, reason=note)
     if send and invitation.email:
-        transaction.on_commit(lambda: send_invitation_email(invitation=invitation))
+        tasks.enqueue_after_commit(tasks.send_invitation_email, invitation_id=invitation.pk)
     return invitation
-
-
-def send_invitation_email(*, invitation: Invitation) -> None:
-    # Discreet: neither subject nor body names a clinic programme or treatment.
-    body = render_to_string(
-        "members/email/invitation.txt",
-        {"invitation": invitation, "signup_url": settings.WAGTAILADMIN_BASE_URL + reverse("account_signup")},
-    )
-    send_mail("Your invitation", body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
-    Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=timezone.now())
 
 
 @transaction.atomic
@@ -66,7 +84,7 @@ def resend_invitation(*, invitation: Invitation, actor: User) -> None:
     invitation.expires_at = timezone.now() + timezone.timedelta(days=settings.COMMUNITY_INVITATION_DAYS)
     invitation.save(update_fields=["expires_at"])
     record_audit(actor=actor, action="resend_invitation", target=invitation, reason="")
-    transaction.on_commit(lambda: send_invitation_email(invitation=invitation))
+    tasks.enqueue_after_commit(tasks.send_invitation_email, invitation_id=invitation.pk)
 
 
 @transaction.atomic
@@ -80,13 +98,25 @@ def revoke_invitation(*, invitation: Invitation, actor: User, reason: str = "") 
 def register_applicant(*, user: User, display_name: str, year_of_birth: int, invitation: Invitation | None) -> User:
     """Finish a sign-up: record consent, redeem the invitation (which pre-approves), or queue for approval.
 
-    The member is let in once their email address is verified as well.
+    The member is let in once their email address is verified as well. The form has already checked that the
+    year of birth fits the invitation's audience; it is checked again here because this is what opens spaces.
+    Groups come only from the invitation, never from the year typed: without an invitation staff place the
+    member when they approve them.
     """
+    if invitation is not None and not invitation_fits_year(invitation=invitation, year_of_birth=year_of_birth):
+        raise InvitationError(AGE_MISMATCH_MESSAGE)
     now = timezone.now()
     user.display_name = display_name
     user.year_of_birth = year_of_birth
     fields = ["display_name", "year_of_birth"]
     if invitation is not None:
+        # One conditional update redeems the code: of several sign-ups racing on it, exactly one wins, on every
+        # database (select_for_update is a no-op on SQLite).
+        redeemed = Invitation.objects.filter(
+            pk=invitation.pk, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        ).update(used_at=now, used_by=user)
+        if not redeemed:
+            raise InvitationError(CODE_JUST_USED_MESSAGE)
         user.approved_at = now
         fields.append("approved_at")
     user.save(update_fields=fields)
@@ -108,20 +138,11 @@ def register_applicant(*, user: User, display_name: str, year_of_birth: int, inv
     )
     user.groups.add(Group.objects.get_or_create(name=Role.MEMBER)[0])
     if invitation is not None:
-        # Lock the row so that two sign-ups racing on one code cannot both redeem it.
-        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if locked.state != "open":
-            raise InvitationError("This invitation code has just been used. Ask the clinic team for a new one.")
-        locked.used_at = now
-        locked.used_by = user
-        locked.save(update_fields=["used_at", "used_by"])
-        groups = [g for g in locked.groups.all() if g.for_teens == user.is_teen]
+        groups = list(invitation.groups.all())
+        if groups_outside_audience(audience=invitation.audience, groups=groups):
+            # Staff's form refuses such an invitation; one made some other way is refused rather than swapped.
+            raise InvitationError(AGE_MISMATCH_MESSAGE)
         ProgrammeMembership.objects.bulk_create([ProgrammeMembership(user=user, group=g) for g in groups])
-    if user.is_teen:
-        teen_groups = ProgrammeGroup.objects.filter(for_teens=True)
-        ProgrammeMembership.objects.bulk_create(
-            [ProgrammeMembership(user=user, group=g) for g in teen_groups], ignore_conflicts=True
-        )
     return user
 
 
@@ -158,6 +179,36 @@ def set_programme_groups(*, member: User, groups, actor: User) -> None:
     )
     record_audit(actor=actor, action="set_groups", target=member, reason=", ".join(sorted(g.name for g in wanted)))
     announce_access_changed(member.pk)
+
+
+@transaction.atomic
+def set_year_of_birth(*, member: User, year_of_birth: int, actor: User, groups=(), reason: str = "") -> bool:
+    """Correct a member's year of birth: a staff action (members cannot change their own), audited.
+
+    Crossing the teen/adult line changes which spaces and people the member may see, so their programme groups
+    are reset to those of `groups` that fit the new side, and open connections are re-checked at once.
+    Returns whether the member crossed the line. An unchanged year writes nothing.
+    """
+    old_year = member.year_of_birth
+    if old_year == year_of_birth:
+        return False
+    was_teen = member.is_teen
+    member.year_of_birth = year_of_birth
+    member.save(update_fields=["year_of_birth"])
+    crossed = member.is_teen != was_teen
+    change = f"year of birth {old_year} → {year_of_birth}"
+    if crossed:
+        change += "; now in teen spaces" if member.is_teen else "; now in adult spaces"
+        wanted = {g for g in groups if g.for_teens == member.is_teen}
+        ProgrammeMembership.objects.filter(user=member).exclude(group__in=wanted).delete()
+        ProgrammeMembership.objects.bulk_create(
+            [ProgrammeMembership(user=member, group=g) for g in wanted], ignore_conflicts=True
+        )
+        change += " (groups: " + (", ".join(sorted(g.name for g in wanted)) or "none") + ")"
+    record_audit(actor=actor, action="set_year_of_birth", target=member, reason=f"{change}. {reason}".strip())
+    if crossed:
+        announce_access_changed(member.pk)
+    return crossed
 
 
 @transaction.atomic

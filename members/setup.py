@@ -13,6 +13,10 @@ PROGRAMME_GROUPS = [
     ("Teen Group", "teen-group", True),
 ]
 
+# Django model permissions of each role, exactly (ensure_roles_and_groups removes any others). Staff manage
+# members, invitations and programme groups only through the project's own audited staff pages, which check
+# roles, not these permissions. Model permissions on users or groups would open Wagtail's user and group admin
+# (make a superuser, set a password, list every email, no audit row), so no role has them.
 ROLE_PERMISSIONS = {
     Role.MEMBER: [],
     Role.MODERATOR: ["moderation.view_auditentry", "moderation.view_flag", "moderation.change_flag"],
@@ -20,12 +24,7 @@ ROLE_PERMISSIONS = {
         "moderation.view_auditentry",
         "moderation.view_flag",
         "moderation.change_flag",
-        "members.add_invitation",
-        "members.change_invitation",
-        "members.view_user",
-        "members.change_user",
-        "members.add_programmegroup",
-        "members.change_programmegroup",
+        # Page editing and publishing in /cms/ (page permissions are granted by resources.services).
         "wagtailadmin.access_admin",
     ],
 }
@@ -43,4 +42,5 @@ def ensure_roles_and_groups() -> None:
             perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if perm is not None:
                 perms.append(perm)
-        group.permissions.add(*perms)
+        # set, not add: a permission taken out of the list above is taken away from installations that had it.
+        group.permissions.set(perms)

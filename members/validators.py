@@ -1,9 +1,11 @@
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from .models import ADULT_AGE, TEEN_MIN_AGE, User
+from .text import clean_member_text
 
 DISPLAY_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{1,28}[A-Za-z0-9]$")
 # Names that would let someone pass as the clinic or its moderators.
@@ -11,7 +13,7 @@ RESERVED_NAME_PARTS = ("admin", "moderator", "staff", "support", "clinic", "offi
 
 
 def clean_display_name(value: str, *, exclude_user_id: int | None = None) -> str:
-    name = " ".join(value.split())
+    name = " ".join(clean_member_text(value).split())
     if not DISPLAY_NAME_PATTERN.match(name):
         raise ValidationError(
             "Please use 3 to 30 letters, numbers, spaces, dots, dashes or underscores, "
@@ -39,3 +41,25 @@ def clean_year_of_birth(year: int) -> int:
 
 def is_adult_year(year: int) -> bool:
     return timezone.localdate().year - year >= ADULT_AGE
+
+
+# RFC 5321 allows 254 characters in a usable address; a longer one is refused, never cut.
+EMAIL_MAX_LENGTH = 254
+
+
+def clean_email_address(value: str) -> str:
+    """Refuse addresses that cannot be stored whole or that hide characters (bidi overrides, controls).
+
+    Such an address would be stored and shown differently from what the person meant, and the mail server
+    refuses it later, after the account exists.
+    """
+    email = (value or "").strip()
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise ValidationError(
+            f"That email address is too long: please use one of at most {EMAIL_MAX_LENGTH} characters."
+        )
+    if any(unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp", "Zs", "Co", "Cs", "Cn"} for ch in email):
+        raise ValidationError(
+            "That email address contains spaces or invisible characters. Please type it again by hand."
+        )
+    return email

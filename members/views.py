@@ -4,9 +4,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import InvitationForm, MemberSettingsForm, ReasonForm
-from .models import Invitation, Role
-from .permissions import staff_required
+from .forms import InvitationForm, MemberSettingsForm, ReasonForm, YearOfBirthForm
+from .models import Role
+from .permissions import check_move_across_age_line, staff_required
 
 
 def status(request):
@@ -23,11 +23,12 @@ def guidelines(request):
 
 @staff_required
 def invitation_list(request):
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         invitation = services.create_invitation(
             actor=request.user,
             email=form.cleaned_data["email"],
+            audience=form.cleaned_data["audience"],
             groups=form.cleaned_data["groups"],
             note=form.cleaned_data["note"],
             days=form.cleaned_data["days"],
@@ -40,7 +41,7 @@ def invitation_list(request):
         "members/invitations.html",
         {
             "form": form,
-            "invitations": selectors.invitations_for_staff()[:200],
+            "invitations": selectors.invitations_for_staff(request.user)[:200],
             "signup_mode": settings.COMMUNITY_SIGNUP_MODE,
         },
     )
@@ -49,7 +50,7 @@ def invitation_list(request):
 @staff_required
 @require_POST
 def invitation_resend(request, pk: int):
-    invitation = get_object_or_404(Invitation, pk=pk)
+    invitation = get_object_or_404(selectors.invitations_for_staff(request.user), pk=pk)
     if not invitation.email or invitation.state in ("used", "revoked"):
         messages.error(request, "Only an open invitation with an email address can be sent again.")
     else:
@@ -64,7 +65,7 @@ def invitation_resend(request, pk: int):
 @staff_required
 @require_POST
 def invitation_revoke(request, pk: int):
-    invitation = get_object_or_404(Invitation, pk=pk)
+    invitation = get_object_or_404(selectors.invitations_for_staff(request.user), pk=pk)
     if invitation.state == "used":
         messages.error(request, "This invitation was already used, so it cannot be revoked.")
     else:
@@ -79,7 +80,7 @@ def approval_queue(request):
         request,
         "members/approvals.html",
         {
-            "applicants": selectors.applicants_awaiting_approval(),
+            "applicants": selectors.applicants_awaiting_approval(request.user),
             "form": ReasonForm(),
             "signup_mode": settings.COMMUNITY_SIGNUP_MODE,
         },
@@ -89,7 +90,7 @@ def approval_queue(request):
 @staff_required
 @require_POST
 def approval_decide(request, pk: int, decision: str):
-    applicant = get_object_or_404(selectors.applicants_awaiting_approval(), pk=pk)
+    applicant = get_object_or_404(selectors.applicants_awaiting_approval(request.user), pk=pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     if decision == "approve":
@@ -103,12 +104,10 @@ def approval_decide(request, pk: int, decision: str):
 
 @staff_required
 def member_list(request):
-    return render(request, "members/member_list.html", {"members": selectors.members_for_staff()[:500]})
+    return render(request, "members/member_list.html", {"members": selectors.members_for_staff(request.user)[:500]})
 
 
-@staff_required
-def member_detail(request, pk: int):
-    member = get_object_or_404(selectors.members_for_staff(), pk=pk)
+def _settings_form(member, data=None) -> MemberSettingsForm:
     current_role = (
         Role.STAFF
         if Role.STAFF in member.role_names
@@ -116,14 +115,32 @@ def member_detail(request, pk: int):
         if Role.MODERATOR in member.role_names
         else Role.MEMBER
     )
-    form = MemberSettingsForm(
-        request.POST or None,
+    return MemberSettingsForm(
+        data,
         initial={
             "groups": [m.group for m in member.programme_memberships.all()],
             "role": current_role,
             "teen_cleared": member.teen_cleared,
         },
     )
+
+
+def _detail_page(request, member, *, form=None, age_form=None):
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "form": form or _settings_form(member),
+            "age_form": age_form or YearOfBirthForm(initial={"year_of_birth": member.year_of_birth}),
+        },
+    )
+
+
+@staff_required
+def member_detail(request, pk: int):
+    member = get_object_or_404(selectors.members_for_staff(request.user), pk=pk)
+    form = _settings_form(member, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.update_member_settings(
             member=member,
@@ -134,4 +151,28 @@ def member_detail(request, pk: int):
         )
         messages.success(request, f"Saved the settings for {member.display_name}.")
         return redirect("members:member_detail", pk=member.pk)
-    return render(request, "members/member_detail.html", {"member": member, "form": form})
+    return _detail_page(request, member, form=form)
+
+
+@staff_required
+@require_POST
+def member_year_of_birth(request, pk: int):
+    member = get_object_or_404(selectors.members_for_staff(request.user), pk=pk)
+    form = YearOfBirthForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, member, age_form=form)
+    year = form.cleaned_data["year_of_birth"]
+    check_move_across_age_line(request.user, member, year_of_birth=year)
+    crossed = services.set_year_of_birth(
+        member=member,
+        year_of_birth=year,
+        actor=request.user,
+        groups=form.cleaned_data["groups"],
+        reason=form.cleaned_data["reason"],
+    )
+    note = ""
+    if crossed:
+        side = "teen" if member.is_teen else "adult"
+        note = f" They are now in {side} spaces; please check their programme groups."
+    messages.success(request, f"Saved the year of birth for {member.display_name}.{note}")
+    return redirect("members:member_detail", pk=member.pk)

@@ -70,3 +70,40 @@ class Flag(models.Model):
                 name="one_open_flag_per_reporter_and_target",
             )
         ]
+
+
+class WatchedWord(models.Model):
+    """A phrase or pattern that staff watch for in everything members write, and what happens on a match.
+
+    Matching rules live in `moderation.screening`; this row only says what to look for and what to do.
+    """
+
+    class Kind(models.TextChoices):
+        PHRASE = "phrase", "Phrase"
+        REGEX = "regex", "Pattern (regular expression)"
+
+    class Action(models.TextChoices):
+        BLOCK = "block", "Block: refuse the text and show the reason"
+        HOLD = "hold", "Hold: publish only after review"
+        FLAG = "flag", "Flag: publish and queue for review"
+        CRISIS = "crisis", "Crisis: show help to the writer and alert the team"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PHRASE)
+    pattern = models.CharField(max_length=500)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    # Shown to the writer when a `block` entry refuses their text, so it is written for them.
+    note = models.CharField(max_length=300, blank=True)
+    # For the team only: why the entry exists (the seeded crisis list names its Columbia-style category).
+    label = models.CharField(max_length=120, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["action", "label", "pattern", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} “{self.pattern}” ({self.action})"

@@ -17,6 +17,17 @@ class ResourceIndexPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     max_count = 1
 
+    def get_context(self, request, *args, **kwargs):
+        # Lists and search leave out private pages this member may not open. Local: selectors imports models.
+        from .selectors import children_for, clean_resource_query, search_resources
+
+        context = super().get_context(request, *args, **kwargs)
+        query = clean_resource_query(request.GET.get("q", ""))
+        context["query"] = query
+        context["results"] = search_resources(request, query) if query else None
+        context["children"] = children_for(request, self)
+        return context
+
 
 class ResourcePage(Page):
     body = StreamField(ResourceBodyBlock(), blank=True, use_json_field=True)

@@ -44,6 +44,7 @@ def enable_totp(user: User) -> str:
     """Give a user an authenticator app; returns its secret so a test can compute codes."""
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
+    user.__dict__.pop("has_mfa", None)  # the model caches it per object (one query per request)
     return secret
 
 

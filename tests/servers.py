@@ -10,6 +10,8 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+from django.conf import settings
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -46,6 +48,8 @@ class DaphneServer:
             "DATABASE_URL": current_database_url(),
             "PYTHONUNBUFFERED": "1",
             "TEST_CACHE_PREFIX": f"test-server-{uuid.uuid4().hex[:12]}",
+            # One deployment with the test process: what it broadcasts reaches the server's sockets.
+            "COMMUNITY_DEPLOYMENT_PREFIX": settings.COMMUNITY_DEPLOYMENT_PREFIX,
             **(env or {}),
         }
         self.process: subprocess.Popen | None = None
@@ -98,3 +102,27 @@ class DaphneServer:
 
     def ws_url(self, slug: str) -> str:
         return f"ws://127.0.0.1:{self.port}/ws/chat/{slug}/"
+
+
+def kill_redis_connections(name_prefix: str, *, kind: str = "all") -> int:
+    """A Redis reset, scoped: CLIENT KILL every connection whose client name starts with `name_prefix` (the
+    deployment prefix names them, see settings), so that other test runs on the same Redis are left alone.
+    `kind`: "pubsub" (subscribers), "normal" (commands: publishing, the cache) or "all". Returns how many."""
+    import redis
+
+    client = redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    killed = 0
+    try:
+        for connection in client.client_list():
+            if not connection.get("name", "").startswith(name_prefix):
+                continue
+            subscriber = int(connection.get("sub", 0)) + int(connection.get("psub", 0)) > 0
+            if kind == "all" or (kind == "pubsub") == subscriber:
+                try:
+                    client.client_kill_filter(_id=connection["id"])
+                except redis.ResponseError:  # it closed by itself meanwhile
+                    continue
+                killed += 1
+    finally:
+        client.close()
+    return killed

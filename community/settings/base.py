@@ -4,12 +4,15 @@ Embedded defaults (SQLite, in-memory channel layer, local-memory cache) run the 
 DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis for several processes.
 """
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+
+from community.headers import static_file_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -47,6 +50,7 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "channels",
+    "django_tasks",
     "members",
     "notifications",
     "moderation",
@@ -97,28 +101,79 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
-    )
-}
+DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # ChannelsLiveServerTestCase on PostgreSQL needs an explicit test database name (channels #2176).
     DATABASES["default"].setdefault("TEST", {})["NAME"] = "test_" + (DATABASES["default"]["NAME"] or "community")
+    # Connections come from one bounded pool per process. Persistent connections (CONN_MAX_AGE) are kept per
+    # thread, and under Daphne each request runs on a thread of its own, so they piled up (32 after 300 pages).
+    # Django refuses a pool together with CONN_MAX_AGE, so the old DB_CONN_MAX_AGE variable no longer applies.
+    # DB_POOL_MAX_SIZE=0 turns the pool off (for a server behind PgBouncer): then one connection per request.
+    _pool_max = int(os.environ.get("DB_POOL_MAX_SIZE", "10"))
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A pooled connection is checked before it is handed out, so a restarted server costs no failed request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # A server that does not answer must fail a request within seconds, not hang it (and /healthz must
+            # say 503 rather than time out): bounded connecting, waiting for a pooled connection, statements,
+            # and sent data that the network never acknowledges (a black-holed server).
+            "connect_timeout": int(os.environ.get("DB_CONNECT_TIMEOUT", "3")),
+            "options": f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT_MS', '20000'))}",
+            "tcp_user_timeout": 10_000,
+            "keepalives_idle": 30,
+            **({"pool": {"min_size": 1, "max_size": _pool_max, "timeout": 5}} if _pool_max else {}),
+        }
+    )
 else:
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+    # SQLite used as a server would use it. WAL lets pages read while a post is written; "timeout" is the busy
+    # timeout; IMMEDIATE makes every transaction take the write lock when it begins, so that two writers queue
+    # instead of one failing with "database is locked" when its read upgrades to a write (SQLite has no
+    # SELECT ... FOR UPDATE, so the forum's row locks are no-ops here and this is what serialises posting).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Two deployments may share one Redis server. Pub/sub channel names are global to the server (a database number
+# does not separate them), so every channel-layer name and cache key carries this prefix. By default it is
+# derived from the database, so that deployments with different databases stay apart without configuration.
+COMMUNITY_DEPLOYMENT_PREFIX = os.environ.get("COMMUNITY_DEPLOYMENT_PREFIX") or (
+    "c"
+    + hashlib.sha256(
+        "|".join(str(DATABASES["default"].get(k) or "") for k in ("ENGINE", "HOST", "PORT", "NAME")).encode()
+    ).hexdigest()[:10]
+)
+# Each chat socket is told its room's latest seq this often, so that a page which missed a broadcast (a Redis
+# reset drops what is published meanwhile) catches up within seconds rather than at the next message.
+CHAT_HEARTBEAT_SECONDS = float(os.environ.get("CHAT_HEARTBEAT_SECONDS", "25"))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Named connections (CLIENT LIST shows whose they are) that give up on an unreachable server within seconds.
+    _redis_options = {"socket_connect_timeout": 3, "socket_timeout": 5}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": COMMUNITY_DEPLOYMENT_PREFIX,
+            "OPTIONS": {**_redis_options, "client_name": f"{COMMUNITY_DEPLOYMENT_PREFIX}-cache"},
+        }
+    }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {
+                "hosts": [
+                    {"address": REDIS_URL, **_redis_options, "client_name": f"{COMMUNITY_DEPLOYMENT_PREFIX}-chat"}
+                ],
+                "prefix": f"{COMMUNITY_DEPLOYMENT_PREFIX}.asgi",
+            },
         }
     }
 else:
@@ -127,6 +182,10 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10000}}
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Pages that may open a chat socket: "scheme://host[:port]", port "*" for any (community/origins.py).
+# Unset: CSRF_TRUSTED_ORIGINS, which production fills with the https origin of every allowed host.
+CHAT_ALLOWED_ORIGINS = [o.strip() for o in os.environ.get("CHAT_ALLOWED_ORIGINS", "").split(",") if o.strip()] or None
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -154,6 +213,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise answers for static files before our header middleware runs; this adds the same privacy headers.
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
 
@@ -176,7 +237,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Alumni community] "
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "members.forms.SignupForm"}
 ACCOUNT_RATE_LIMITS = {
-    # allauth's defaults, kept explicit so that a reader sees them on.
+    # Failed sign-ins: 10 a minute from one client address, and 5 in 5 minutes for one account *from one client*
+    # (members.adapter puts the client address into the key). allauth's default counts the account alone, which
+    # let anyone who knows an email lock its owner out; now the owner still gets in from their own device.
+    # The sign-in page (templates/account/login.html) says what happens after too many tries.
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
@@ -203,15 +267,30 @@ COMMUNITY_ONCALL_EMAILS = [e for e in os.environ.get("COMMUNITY_ONCALL_EMAILS", 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "community@localhost")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
+# Background tasks (django-tasks, the backport of Django 6's django.tasks): emails leave the request through
+# them. Here they run at once in the same process (after the request's commit), which suits development and
+# tests; production stores them in the database for a separate `manage.py db_worker` process.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Alumni Circle resources"
-WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatars fetched from another host
 WAGTAIL_USAGE_COUNT_ENABLED = False
+# One way to sign in: allauth's, with its rate limits and MFA stage. Wagtail's and the Django admin's own login,
+# password and page-password views are redirected there (community/urls.py); these settings make Wagtail link
+# to allauth and stop offering passwords of its own.
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
+# A shared page or collection password is a secret outside allauth (no rate limit, no MFA): not offered.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 
 # --- Security headers -----------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

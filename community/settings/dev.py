@@ -14,3 +14,6 @@ LOGGING = {
     **LOGGING,  # noqa: F405
     "loggers": {"django.channels.server": {"level": "INFO", "propagate": False, "handlers": ["console"]}},
 }
+
+# runserver on any port of this machine may open chat sockets; nothing else.
+CHAT_ALLOWED_ORIGINS = CHAT_ALLOWED_ORIGINS or ["http://127.0.0.1:*", "http://localhost:*"]  # noqa: F405

@@ -27,3 +27,6 @@ if os.environ.get("TEST_SERVE_STATIC"):  # noqa: F405
 if os.environ.get("TEST_CACHE_PREFIX"):  # noqa: F405
     for _cache in CACHES.values():  # noqa: F405
         _cache["KEY_PREFIX"] = os.environ["TEST_CACHE_PREFIX"]  # noqa: F405
+
+# The test client's origin, and the test servers on this machine (they run on random ports).
+CHAT_ALLOWED_ORIGINS = ["http://testserver", "http://127.0.0.1:*", "http://localhost:*"]

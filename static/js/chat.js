@@ -2,7 +2,15 @@
  *
  * Nothing lost, nothing doubled, order kept: messages are kept by id and placed by seq; `contiguous` is the
  * highest seq up to which everything is accounted for. A gap (a seq skipped, a dropped socket) is filled with
- * `catch_up` from `contiguous`, whose `caught_up` also accounts for removed messages that leave holes.
+ * `catch_up` from `contiguous`, whose `caught_up` also accounts for removed messages that leave holes. The
+ * server's `heartbeat` carries the room's latest seq, so a broadcast lost on the way (a Redis reset) is noticed
+ * and caught up within seconds even in a quiet room; a socket that stays silent longer than a few heartbeats is
+ * replaced.
+ *
+ * Nothing typed is lost: a message stays on the page, marked "not sent yet", until the server answers with a
+ * `message` frame carrying its client_id. After a reconnect it is sent again under the same client_id (the
+ * server stores a client_id once and answers a repeat with the stored message). A refusal, or no answer after
+ * a few reconnects, leaves it on the page as not sent, with its text and a way to try again.
  */
 (function () {
   "use strict";
@@ -40,7 +48,18 @@
   var since = root.dataset.now || null;
   var catchingUp = false;
   var catchUpTimer = null;
-  var pending = null; // {clientId, body}: a sent message not yet seen back
+  // The member's messages the server has not answered yet, by client_id: {clientId, body, li, tries, sentAt, failed}.
+  var outbox = new Map();
+  var MAX_TRIES = 4; // the first send and three resends after reconnecting
+  var ACK_TIMEOUT = 20000;
+  var outboxEl = document.createElement("ol");
+  outboxEl.className = "message-list chat-outbox";
+  outboxEl.setAttribute("aria-label", "Not sent yet");
+  list.after(outboxEl);
+  var everConnected = false;
+  var lastHeard = Date.now();
+  var heartbeatEvery = 25000; // learned from the server's heartbeats
+  var lastHeartbeat = 0;
   var lastTypingSent = 0;
   var typingTimers = new Map();
   var readTimer = null;
@@ -185,7 +204,7 @@
   }
 
   function showMessage(frame) {
-    if (pending && frame.client_id && frame.client_id === pending.clientId) pending = null;
+    if (frame.author.id === userId) acknowledge(frame.client_id);
     var typing = typingTimers.get(frame.author.id);
     if (typing) {
       clearTimeout(typing.timer);
@@ -219,6 +238,7 @@
   }
 
   function removeMessage(frame) {
+    if (frame.client_id) acknowledge(frame.client_id); // a resend of a message removed meanwhile
     var li = byId.get(frame.id);
     if (li) {
       li.remove();
@@ -285,11 +305,146 @@
 
   function showError(frame) {
     var text = errorText[frame.code] ? errorText[frame.code](frame) : frame.detail;
-    if (pending && textarea && !textarea.value) textarea.value = pending.body; // nothing typed is lost
-    pending = null;
+    if (frame.request === "catch_up") {
+      // Asked too often (the server limits catch-up): ask again when it allows.
+      catchingUp = false;
+      setTimeout(catchUp, ((frame.retry_after || 1) * 1000));
+      return;
+    }
+    var entry = frame.client_id ? outbox.get(frame.client_id) : null;
+    if (!entry && frame.request === "send") entry = oldestInFlight();
+    if (entry && frame.code === "unavailable") {
+      // The server could not store it just now: nothing was stored, so it is safe to send again shortly.
+      markUnsent(entry, "Not sent yet. Trying again in a moment.");
+      setTimeout(function () { if (outbox.has(entry.clientId)) trySend(entry); }, (frame.retry_after || 3) * 1000);
+      return;
+    }
+    if (entry) markFailed(entry, text);
     if (composerError) composerError.textContent = text;
     else setStatus(text);
   }
+
+  // --- messages not sent yet ---------------------------------------------------------------------------
+
+  function newClientId() {
+    return window.crypto && crypto.randomUUID ? crypto.randomUUID() : Date.now() + "-" + String(Math.random()).slice(2);
+  }
+
+  function buildUnsent(entry) {
+    var li = document.createElement("li");
+    li.className = "chat-message own unsent";
+    li.dataset.clientId = entry.clientId;
+    var meta = document.createElement("p");
+    meta.className = "meta";
+    var author = document.createElement("strong");
+    author.className = "author";
+    author.textContent = "You";
+    var note = document.createElement("span");
+    note.className = "unsent-note";
+    meta.append(author, " ", note);
+    var body = document.createElement("div");
+    body.className = "body";
+    body.textContent = entry.body; // the member's own text, shown as typed until the server has it
+    var actions = document.createElement("div");
+    actions.className = "actions";
+    li.append(meta, body, actions);
+    return li;
+  }
+
+  function setNote(entry, text) {
+    var note = entry.li.querySelector(".unsent-note");
+    if (note.textContent !== text) note.textContent = text;
+  }
+
+  function queueMessage(body) {
+    var entry = { clientId: newClientId(), body: body, tries: 0, sentAt: 0, failed: false };
+    entry.li = buildUnsent(entry);
+    outbox.set(entry.clientId, entry);
+    outboxEl.append(entry.li);
+    if (emptyNote) emptyNote.hidden = true;
+    scroller.scrollTop = scroller.scrollHeight;
+    trySend(entry);
+  }
+
+  function trySend(entry) {
+    if (entry.failed) return;
+    if (send({ type: "send", body: entry.body, client_id: entry.clientId })) {
+      entry.tries += 1;
+      entry.sentAt = Date.now();
+      setNote(entry, "Sending…");
+    } else {
+      markUnsent(entry);
+    }
+  }
+
+  function markUnsent(entry, note) {
+    entry.sentAt = 0;
+    setNote(entry, note || "Not sent yet. It will go as soon as the connection is back.");
+  }
+
+  function markFailed(entry, reason) {
+    entry.failed = true;
+    entry.sentAt = 0;
+    entry.li.classList.add("failed");
+    setNote(entry, "Not sent. " + reason + " Your text is kept here.");
+    var actions = entry.li.querySelector(".actions");
+    actions.textContent = "";
+    var retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "link-button js-retry";
+    retry.textContent = "Try again";
+    var edit = document.createElement("button");
+    edit.type = "button";
+    edit.className = "link-button js-unsent-edit";
+    edit.textContent = "Edit";
+    actions.append(retry, edit);
+  }
+
+  function acknowledge(clientId) {
+    var entry = clientId && outbox.get(clientId);
+    if (!entry) return;
+    outbox.delete(clientId);
+    entry.li.remove();
+  }
+
+  function oldestInFlight() {
+    var found = null;
+    outbox.forEach(function (entry) {
+      if (!found && !entry.failed && entry.sentAt) found = entry;
+    });
+    return found;
+  }
+
+  function resendUnsent() {
+    outbox.forEach(function (entry) {
+      if (entry.failed) return;
+      if (entry.tries >= MAX_TRIES) markFailed(entry, "We could not reach the chat server.");
+      else trySend(entry);
+    });
+  }
+
+  outboxEl.addEventListener("click", function (event) {
+    var button = event.target.closest(".js-retry, .js-unsent-edit");
+    if (!button) return;
+    var entry = outbox.get(button.closest(".unsent").dataset.clientId);
+    if (!entry) return;
+    if (button.classList.contains("js-retry")) {
+      entry.failed = false;
+      entry.tries = 0;
+      entry.li.classList.remove("failed");
+      entry.li.querySelector(".actions").textContent = "";
+      if (composerError) composerError.textContent = "";
+      trySend(entry);
+      return;
+    }
+    // Back into the composer to change it; it becomes a new message (a new client_id) when sent.
+    outbox.delete(entry.clientId);
+    entry.li.remove();
+    if (textarea) {
+      textarea.value = textarea.value ? entry.body + "\n\n" + textarea.value : entry.body;
+      textarea.focus();
+    }
+  });
 
   // --- the socket ------------------------------------------------------------------------------------
 
@@ -325,9 +480,20 @@
   var handlers = {
     hello: function (frame) {
       attempts = 0;
+      everConnected = true;
       setStatus("Connected. New messages appear as they arrive.");
+      if (frame.seq > highestShown) highestShown = frame.seq;
       catchUp();
       since = frame.now;
+      resendUnsent();
+    },
+    heartbeat: function (frame) {
+      var now = Date.now();
+      if (lastHeartbeat) heartbeatEvery = Math.max(1000, Math.min(60000, now - lastHeartbeat));
+      lastHeartbeat = now;
+      // A seq beyond what is shown: a broadcast did not arrive. Ask for it.
+      if (frame.seq > highestShown) highestShown = frame.seq;
+      if (contiguous < highestShown) requestCatchUp();
     },
     message: showMessage,
     message_edited: editMessage,
@@ -361,7 +527,9 @@
     if (stopped) return;
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + root.dataset.wsPath);
+    socket.onopen = function () { lastHeard = Date.now(); };
     socket.onmessage = function (event) {
+      lastHeard = Date.now();
       var frame;
       try {
         frame = JSON.parse(event.data);
@@ -373,9 +541,12 @@
     };
     socket.onclose = function (event) {
       catchingUp = false;
+      outbox.forEach(function (entry) { if (!entry.failed) markUnsent(entry); });
       if (closeReasons[event.code]) {
         stopped = true;
         setStatus(closeReasons[event.code]);
+        // No reconnect will follow: say so on each message still waiting, and keep its text.
+        outbox.forEach(function (entry) { if (!entry.failed) markFailed(entry, closeReasons[event.code]); });
         return;
       }
       reconnectLater();
@@ -395,15 +566,14 @@
   if (composer && textarea) {
     composer.addEventListener("submit", function (event) {
       var body = textarea.value.trim();
-      if (!body || !socket || socket.readyState !== WebSocket.OPEN) return; // falls back to a normal post
+      // Before live chat ever connected, the form posts normally; after, a message waits on the page for the
+      // connection to come back rather than leaving the page.
+      if (!body || (!everConnected && (!socket || socket.readyState !== WebSocket.OPEN))) return;
       event.preventDefault();
-      var clientId = window.crypto && crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2);
-      if (send({ type: "send", body: body, client_id: clientId })) {
-        pending = { clientId: clientId, body: body };
-        lastTypingSent = 0;
-        textarea.value = "";
-        if (composerError) composerError.textContent = "";
-      }
+      queueMessage(body);
+      lastTypingSent = 0;
+      textarea.value = "";
+      if (composerError) composerError.textContent = "";
     });
     textarea.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -481,6 +651,15 @@
   });
 
   document.addEventListener("visibilitychange", scheduleRead);
+  // A socket can die without closing (a sleeping laptop, a proxy that dropped it): silence for several
+  // heartbeats, or a message unanswered for long, means a new connection, which then resends and catches up.
+  setInterval(function () {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    var now = Date.now();
+    var stuck = false;
+    outbox.forEach(function (entry) { if (entry.sentAt && now - entry.sentAt > ACK_TIMEOUT) stuck = true; });
+    if (stuck || now - lastHeard > Math.max(3 * heartbeatEvery, 45000)) socket.close();
+  }, 5000);
   // Keeps a quiet member listed in "Here now" and the connection alive through idle proxies.
   setInterval(function () { send({ type: "read", seq: contiguous }); }, 4 * 60 * 1000);
 

@@ -25,6 +25,7 @@ def cases(world) -> list[Case]:
         Case("members:approval_decide", f"/staff/approvals/{world.applicant.pk}/approve/", staff_post_only),
         Case("members:members", "/staff/members/", staff_only()),
         Case("members:member_detail", f"/staff/members/{world.member.pk}/", staff_only()),
+        Case("members:member_year_of_birth", f"/staff/members/{world.member.pk}/age/", staff_post_only),
         Case("notifications:list", "/notifications/", members_only()),
         Case("notifications:mark_all_read", "/notifications/read-all/", post_only),
         Case("notifications:open", "/notifications/999999/open/", post_only),

@@ -47,7 +47,9 @@ def django_db_modify_db_settings():
         ARTIFACTS.mkdir(exist_ok=True)
         # One file per run, so that two browser runs on one machine do not write into each other's database.
         path = ARTIFACTS / f"browser-test-{os.getpid()}.sqlite3"
-        path.unlink(missing_ok=True)
+        # WAL mode (the settings) keeps two files beside the database; a stale log would be replayed into it.
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
         db.setdefault("TEST", {})["NAME"] = str(path)
 
 
@@ -82,7 +84,10 @@ def _server_process(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def live_server(_server_process, transactional_db):
+def live_server(_server_process, transactional_db, django_db_serialized_rollback):
+    # Serialized rollback puts content types back with their first ids after each test's flush. Otherwise they
+    # come back with new ids, and the long-lived server, which caches them (Wagtail's search index of posts),
+    # fails the next test's first post with "FOREIGN KEY constraint failed".
     _server_process.clear_mail()
     if not _server_process.running:
         _server_process.start()

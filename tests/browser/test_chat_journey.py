@@ -22,6 +22,8 @@ def test_two_members_chat_live_and_a_dropped_page_catches_up(new_page, live_serv
     room = RoomFactory(name="Evening circle", slug="evening-circle", description="Check in any time.")
     sam = UserFactory(display_name="Sam R")
     jordan = UserFactory(display_name="Jordan")
+    # Only members who chose to appear in "who is here" are shown typing.
+    services.set_presence_visibility(user=jordan, visible=True)
     services.post_message(room=room, author=jordan, body="Evening, everyone.")
 
     sam_page, jordan_page = new_page(), new_page()

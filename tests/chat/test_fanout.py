@@ -27,7 +27,7 @@ async def test_the_hub_leaves_a_room_when_its_last_local_socket_closes(connect, 
     assert fanout.room_group(room.pk) in hub.rooms
     await socket.close()
     assert fanout.room_group(room.pk) not in hub.rooms
-    assert hub.task is None
+    assert not hub.tasks
 
 
 async def test_a_quiet_room_keeps_its_layer_membership(connect, room, member, member2, monkeypatch):

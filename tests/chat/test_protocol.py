@@ -4,7 +4,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.contrib.contenttypes.models import ContentType
 
-from chat import services
+from chat import live, services
 from chat.models import Message, ReadMarker
 from moderation.models import AuditEntry, Flag
 from notifications.models import Notification
@@ -55,7 +55,8 @@ async def test_raw_html_is_escaped_not_rendered(connect, room, member):
     sam = await connect(member, room.slug)
     await sam.send({"type": "send", "body": "<script>alert(1)</script> [x](javascript:alert(1))", "client_id": "x"})
     html = (await sam.receive_type("message"))["html"]
-    assert "<script" not in html and "javascript:" not in html
+    # The refused link stays visible as the text the member typed; what matters is that nothing links to it.
+    assert "<script" not in html and 'href="javascript:' not in html and "<a" not in html
     assert "&lt;script&gt;" in html
 
 
@@ -193,14 +194,28 @@ async def test_flag_with_an_unknown_reason_is_invalid_and_stores_nothing(connect
 
 
 async def test_typing_reaches_others_and_is_throttled(connect, room, member, member2):
+    await database_sync_to_async(services.set_presence_visibility)(user=member, visible=True)
     sam = await connect(member, room.slug)
     jordan = await connect(member2, room.slug)
     await sam.send({"type": "typing"})
-    frame = await jordan.receive()
+    frame = await jordan.receive_type("typing")
     assert frame == {"type": "typing", "user": {"id": member.pk, "name": "Sam"}}
     await sam.send({"type": "typing"})  # within 3 s: swallowed
     await sam.send({"type": "typing"})
     assert await jordan.nothing(0.3)
+
+
+async def test_a_member_hidden_from_presence_is_not_named_while_typing(connect, room, member, member2):
+    # Sam chose not to appear in "who is here" (the default): no typing frame names them, nor says "someone".
+    sam = await connect(member, room.slug)
+    jordan = await connect(member2, room.slug)
+    await sam.send({"type": "typing"})
+    assert all(frame["type"] != "typing" for frame in await jordan.drain(0.4))
+    # Choosing to be seen brings typing back, on the socket already open.
+    await database_sync_to_async(services.set_presence_visibility)(user=member, visible=True)
+    await database_sync_to_async(live.forget_typing)(member, room)
+    await sam.send({"type": "typing"})
+    assert (await jordan.receive_type("typing"))["user"]["name"] == "Sam"
 
 
 async def test_read_moves_the_read_marker_forward_only(connect, room, member, member2):

@@ -44,6 +44,7 @@ def test_deploy_check_is_clean_for_production_settings():
         "DJANGO_SETTINGS_MODULE": "community.settings.production",
         "DJANGO_SECRET_KEY": "k" * 20 + "Zq8!vR2#mW5$tY7&uI9*oP1@aS3^dF6(gH4)jK0" * 2,
         "ALLOWED_HOSTS": "community.example.org",
+        "SITE_URL": "https://community.example.org",
         "PATH": "/usr/bin:/bin",
     }
     result = subprocess.run(
@@ -67,6 +68,7 @@ def test_production_refuses_to_start_without_secrets():
 def test_production_cookies_are_secure(flag, monkeypatch):
     monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 60)
     monkeypatch.setenv("ALLOWED_HOSTS", "community.example.org")
+    monkeypatch.setenv("SITE_URL", "https://community.example.org")
     import importlib
 
     import community.settings.production as production

@@ -97,3 +97,46 @@ def test_snippet_text_keeps_inline_words_together_and_blocks_apart():
     assert (
         html_to_text("<p>helps me <strong>sleep</strong>.</p><p>Next &amp; last</p>") == "helps me sleep. Next & last"
     )
+
+
+# --- bounds and rate limit -------------------------------------------------------------------------
+
+
+def test_the_query_is_bounded_in_words_length_and_kind():
+    from forum.search import MAX_TERMS, bound_query
+
+    many = bound_query("pottery painting walking swimming reading cooking singing dancing")
+    assert many.text.split() == ["pottery", "painting", "walking", "swimming", "reading", "cooking"][:MAX_TERMS]
+    assert many.dropped
+    assert bound_query("the garden and a walk").text == "garden walk"  # one-letter and common words go
+    assert bound_query("x" * 41 + " garden").text == "garden"  # a 41-letter "word" is not a word
+    assert bound_query("garden garden GARDEN").text == "garden"
+    assert bound_query("garden walk") == bound_query("garden walk") and not bound_query("garden walk").dropped
+
+
+def test_a_hundred_one_letter_words_never_reach_the_search_backend(topics, member, monkeypatch):
+    import forum.search
+
+    def no_backend():
+        raise AssertionError("the search backend was asked")
+
+    monkeypatch.setattr(forum.search, "get_search_backend", no_backend)
+    assert search_posts(member, " ".join("abcdefghij" * 10)) == []
+
+
+def test_the_page_says_which_words_were_searched(topics, member_client):
+    page = member_client.get("/forum/search/", {"q": "a b c the gardening"}).content.decode()
+    assert "Searched for “gardening”" in page and "up to 6 words" in page
+    assert "<mark>Gardening</mark> as therapy" in page
+    quiet = member_client.get("/forum/search/", {"q": "gardening"}).content.decode()
+    assert "Searched for" not in quiet
+
+
+def test_searching_is_rate_limited_per_member_with_a_kind_message(topics, member_client, member2_client, settings):
+    settings.FORUM_SEARCHES_PER_MINUTE = 3
+    for _ in range(3):
+        assert "<mark>Gardening</mark>" in member_client.get("/forum/search/", {"q": "gardening"}).content.decode()
+    page = member_client.get("/forum/search/", {"q": "gardening"}).content.decode()
+    assert "searched a lot in the last minute" in page and "<mark>Gardening</mark>" not in page
+    # Someone else searching is not held up by it.
+    assert "<mark>Gardening</mark>" in member2_client.get("/forum/search/", {"q": "gardening"}).content.decode()

@@ -79,6 +79,19 @@ PAYLOADS = [
     '&#0000058alert(1)">x</a>',
     '<IMG """><SCRIPT>alert(1)</SCRIPT>">',
     '<div onpointerover="alert(1)">hover</div>',
+    # CommonMark forms (members.markup renders CommonMark): reference links, angle-bracket destinations,
+    # tilde fences, entities and escapes inside destinations, autolinks with other schemes.
+    "[x][ref]\n\n[ref]: javascript:alert(1)",
+    '[x][ref]\n\n[ref]: <javascript:alert(1)> "t"',
+    "[x](<javascript:alert(1)>)",
+    "[x](java&#115;cript:alert(1))",
+    "[x](java\\script:alert(1))",
+    "[x](&#x6A;avascript:alert(1))",
+    "~~~\n<script>alert(1)</script>\n~~~",
+    "<data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==>",
+    "<vbscript:msgbox(1)>",
+    "    <script>alert(1)</script>",
+    "**<img src=x onerror=alert(1)>**",
 ]
 
 # Every tag our forum templates and base.html use, plus what the Markdown allow-list lets through.

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "moderation"
+
+urlpatterns = [
+    path("watched-words/", views.watched_words, name="watched_words"),
+    path("watched-words/<int:pk>/", views.watched_word_edit, name="watched_word_edit"),
+    path("watched-words/<int:pk>/active/", views.watched_word_active, name="watched_word_active"),
+]
