@@ -361,6 +361,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     def _on_delete(self, frame):
         message = self._message(frame)
+        if message.author_id != self.user.pk and self._recheck() is not None:
+            # Removing someone else's message is a moderator's power: it is confirmed as the member is now, not
+            # as they were when the socket opened (the re-check event that closes this socket may still be on
+            # its way).
+            raise permissions.ChatPermissionDenied("You cannot do that here.")
         permissions.check_remove_message(self.user, message)
         reason = protocol.str_field(frame, "reason", max_length=500, default="")
         services.remove_message(message=message, actor=self.user, reason=reason)

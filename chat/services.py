@@ -10,10 +10,11 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from audit.services import record_audit
 from members.models import User
 from members.text import clean_member_text
 from moderation.models import Flag
-from moderation.services import flag_content, record_audit
+from moderation.services import flag_content
 from notifications.services import notify_many
 
 from . import fanout, live, protocol, selectors

@@ -7,10 +7,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from audit.services import record_audit
 from members.audience import Audience, audience_groups_error, in_audience
 from members.permissions import can_moderate
 from members.text import clean_member_text
-from moderation.services import record_audit
 from notifications.services import notify
 
 from . import search

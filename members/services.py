@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from moderation.services import record_audit
+from audit.services import record_audit
 
 from . import tasks
 from .models import ConsentRecord, Invitation, ProgrammeMembership, Role, User

@@ -19,9 +19,9 @@ PROGRAMME_GROUPS = [
 # (make a superuser, set a password, list every email, no audit row), so no role has them.
 ROLE_PERMISSIONS = {
     Role.MEMBER: [],
-    Role.MODERATOR: ["moderation.view_auditentry", "moderation.view_flag", "moderation.change_flag"],
+    Role.MODERATOR: ["audit.view_auditentry", "moderation.view_flag", "moderation.change_flag"],
     Role.STAFF: [
-        "moderation.view_auditentry",
+        "audit.view_auditentry",
         "moderation.view_flag",
         "moderation.change_flag",
         # Page editing and publishing in /cms/ (page permissions are granted by resources.services).

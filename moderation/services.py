@@ -5,22 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.services import record_audit
 from members.text import clean_member_text
 
 from . import screening
-from .models import AuditEntry, Flag, WatchedWord
-
-
-def record_audit(*, actor, action: str, target, reason: str = "") -> AuditEntry:
-    """Append one audit row. Call it inside the privileged service's own transaction."""
-    return AuditEntry.objects.create(
-        actor=actor,
-        action=action,
-        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=str(target.pk) if target is not None else "",
-        target_repr=str(target)[:200] if target is not None else "",
-        reason=reason or "",
-    )
+from .models import Flag, WatchedWord
 
 
 class AlreadyFlagged(Exception):

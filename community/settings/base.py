@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "channels",
     "django_tasks",
+    "audit",
     "members",
     "notifications",
     "moderation",

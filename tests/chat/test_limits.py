@@ -6,9 +6,9 @@ import pytest
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from chat import services
 from chat.models import Message
-from moderation.models import AuditEntry
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,10 +5,11 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from chat import services
 from chat.models import Message, ReadMarker, Room, RoomMute
 from members.audience import Audience
-from moderation.models import AuditEntry, Flag
+from moderation.models import Flag
 from tests.factories import UserFactory, programme_group
 
 from .factories import RoomFactory

@@ -4,9 +4,10 @@ import pytest
 from channels.db import database_sync_to_async
 from django.contrib.contenttypes.models import ContentType
 
+from audit.models import AuditEntry
 from chat import live, services
 from chat.models import Message, ReadMarker
-from moderation.models import AuditEntry, Flag
+from moderation.models import Flag
 from notifications.models import Notification
 
 from .conftest import post

@@ -1,8 +1,8 @@
 """Staff manage categories; nobody else can."""
 
+from audit.models import AuditEntry
 from forum.models import Category
 from members.audience import Audience
-from moderation.models import AuditEntry
 from tests.factories import programme_group
 
 

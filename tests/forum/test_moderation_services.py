@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from audit.models import AuditEntry
 from forum import permissions, selectors, services
 from forum.models import ContentState
-from moderation.models import AuditEntry
 
 from .factories import make_category, make_reply, make_topic
 

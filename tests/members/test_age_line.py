@@ -4,10 +4,10 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from members.models import Invitation, ProgrammeMembership, User
 from members.services import create_invitation
 from members.signals import member_access_changed
-from moderation.models import AuditEntry
 from tests.factories import UserFactory, enable_totp, programme_group, teen_year
 
 PASSWORD = "a-Long-unusual-passphrase-42"

@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from members.models import Invitation
-from moderation.models import AuditEntry
 from tests.factories import programme_group
 
 

@@ -5,9 +5,9 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from members.models import ConsentRecord, Invitation, ProgrammeMembership, User
 from members.services import create_invitation, revoke_invitation
-from moderation.models import AuditEntry
 from tests.factories import programme_group
 
 PASSWORD = "a-Long-unusual-passphrase-42"

@@ -4,8 +4,9 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
+from audit.models import AuditEntry
 from moderation import screening, services
-from moderation.models import AuditEntry, WatchedWord
+from moderation.models import WatchedWord
 from moderation.screening import screen_text
 
 from .crisis_corpus import MUST_NOT_TRIGGER, MUST_TRIGGER

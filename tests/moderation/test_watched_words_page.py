@@ -3,8 +3,9 @@
 import pytest
 from django.test import Client
 
+from audit.models import AuditEntry
 from moderation import services
-from moderation.models import AuditEntry, WatchedWord
+from moderation.models import WatchedWord
 from moderation.screening import screen_text
 
 pytestmark = pytest.mark.django_db
