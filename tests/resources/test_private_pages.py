@@ -101,4 +101,19 @@ def test_the_resource_index_runs_a_fixed_number_of_queries(member, pages, client
     assert "Private extra 4" in page and "Extra page 4" in page
 
 
-INDEX_QUERIES = 13
+INDEX_QUERIES = 15  # two of them: the 404-for-outsiders check of page restrictions (resources.wagtail_hooks)
+
+
+def test_opening_a_group_restricted_page_directly_is_a_404_for_outsiders(pages, member_client, reader, client_for):
+    _public, private, below = pages
+    for page in (private, below):
+        # Not a sign-in redirect (the member is signed in): the page does not exist for them, as for a category.
+        assert member_client.get(page.url).status_code == 404
+        response = client_for(reader).get(page.url)
+        assert response.status_code == 200 and page.title in response.content.decode()
+
+
+def test_a_superuser_without_a_second_factor_is_an_outsider_to_group_pages(pages, client_for):
+    _public, private, _below = pages
+    admin = UserFactory(display_name="Root", is_superuser=True, is_staff=True)
+    assert client_for(admin).get(private.url).status_code == 404
