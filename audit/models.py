@@ -10,15 +10,63 @@ class AppendOnlyError(Exception):
     pass
 
 
+class AuditAction(models.TextChoices):
+    """Every action the log knows, in one typed set: a typo in a service is an error, not a new kind of row.
+
+    The stored values are the names rows were written with before this set existed, so old rows keep reading.
+    """
+
+    # members
+    INVITE = "invite", "Invitation created"
+    RESEND_INVITATION = "resend_invitation", "Invitation sent again"
+    REVOKE_INVITATION = "revoke_invitation", "Invitation revoked"
+    APPROVE = "approve", "Applicant approved"
+    DECLINE = "decline", "Applicant declined"
+    SET_GROUPS = "set_groups", "Programme groups changed"
+    SET_ROLE = "set_role", "Role changed"
+    DEACTIVATE = "deactivate", "Account turned off"
+    TEEN_CLEARANCE = "teen_clearance", "Teen clearance changed"
+    SET_YEAR_OF_BIRTH = "set_year_of_birth", "Year of birth corrected"
+    # forum
+    HIDE_POST = "hide_post", "Post hidden"
+    REMOVE_POST = "remove_post", "Post removed"
+    RESTORE_POST = "restore_post", "Post restored"
+    LOCK_TOPIC = "lock_topic", "Topic locked"
+    UNLOCK_TOPIC = "unlock_topic", "Topic unlocked"
+    PIN_TOPIC = "pin_topic", "Topic pinned"
+    UNPIN_TOPIC = "unpin_topic", "Topic unpinned"
+    MOVE_TOPIC = "move_topic", "Topic moved"
+    CREATE_CATEGORY = "create_category", "Category created"
+    UPDATE_CATEGORY = "update_category", "Category changed"
+    # chat
+    CHAT_REMOVE_MESSAGE = "chat.remove_message", "Chat message removed"
+    CHAT_MUTE = "chat.mute", "Member muted in a room"
+    CHAT_UNMUTE = "chat.unmute", "Mute lifted"
+    CHAT_CREATE_ROOM = "chat.create_room", "Room created"
+    CHAT_UPDATE_ROOM = "chat.update_room", "Room changed"
+    # moderation: watched words
+    ADD_WATCHED_WORD = "moderation.add_watched_word", "Watched word added"
+    CHANGE_WATCHED_WORD = "moderation.change_watched_word", "Watched word changed"
+    DEACTIVATE_WATCHED_WORD = "moderation.deactivate_watched_word", "Watched word switched off"
+    REACTIVATE_WATCHED_WORD = "moderation.reactivate_watched_word", "Watched word switched on"
+    REMOVE_WATCHED_WORD = "moderation.remove_watched_word", "Watched word deleted"
+
+
 class AuditEntry(models.Model):
-    """One privileged action. Rows are written once and never changed or deleted."""
+    """One privileged action. Rows are written once and never changed or deleted (the database refuses too:
+    see migrations/0004_append_only_triggers.py)."""
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    action = models.CharField(max_length=40)
+    # The actor's account id, kept when the account is erased (the foreign key above is then set to NULL, the
+    # one change the database allows), so the event still says which account acted.
+    actor_id_kept = models.BigIntegerField(null=True, blank=True, editable=False)
+    action = models.CharField(max_length=40, choices=AuditAction.choices)
     target_type = models.ForeignKey(ContentType, null=True, on_delete=models.SET_NULL, related_name="+")
     target_id = models.CharField(max_length=40, blank=True)
     target_repr = models.CharField(max_length=200, blank=True)
     reason = models.TextField(blank=True)
+    # What changed: {"field": [old, new], ...}; empty when the action changes no single field (an invitation).
+    changes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -33,3 +81,17 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit entries cannot be deleted.")
+
+    def change_items(self) -> list[tuple[str, object, object]]:
+        """(field, old, new) for showing what changed."""
+        items = (self.changes or {}).items()
+        return [(name, *pair) for name, pair in items if isinstance(pair, list) and len(pair) == 2]
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted, in words; an erased account is named by its id only."""
+        if self.actor is not None:
+            return str(self.actor)
+        if self.actor_id_kept is not None:
+            return f"Removed account #{self.actor_id_kept}"
+        return "The system"

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from audit.models import AuditAction
 from audit.services import record_audit
 from members.models import User
 from members.text import clean_member_text
@@ -160,7 +161,7 @@ def remove_message(*, message: Message, actor, reason: str = "") -> Message:
         message.changed_at = now
         message.save(update_fields=["state", "removed_at", "removed_by", "changed_at"])
         if actor.pk != message.author_id:
-            record_audit(actor=actor, action="chat.remove_message", target=message, reason=reason)
+            record_audit(actor=actor, action=AuditAction.CHAT_REMOVE_MESSAGE, target=message, reason=reason)
         fanout.broadcast(message.room_id, protocol.removed_frame(message))
     return message
 
@@ -226,7 +227,7 @@ def mute_member(*, room: Room, member: User, actor, minutes: int, reason: str) -
         mute = RoomMute.objects.create(
             room=room, member=member, until=timezone.now() + timedelta(minutes=minutes), reason=reason, actor=actor
         )
-        record_audit(actor=actor, action="chat.mute", target=member, reason=f"{room.name}: {reason}")
+        record_audit(actor=actor, action=AuditAction.CHAT_MUTE, target=member, reason=f"{room.name}: {reason}")
     return mute
 
 
@@ -234,7 +235,9 @@ def lift_mute(*, mute: RoomMute, actor, reason: str = "") -> RoomMute:
     with transaction.atomic():
         mute.until = timezone.now()
         mute.save(update_fields=["until"])
-        record_audit(actor=actor, action="chat.unmute", target=mute.member, reason=f"{mute.room.name}: {reason}")
+        record_audit(
+            actor=actor, action=AuditAction.CHAT_UNMUTE, target=mute.member, reason=f"{mute.room.name}: {reason}"
+        )
     return mute
 
 
@@ -257,7 +260,9 @@ def save_room(*, actor, room: Room | None, fields: dict, programme_groups) -> Ro
             setattr(room, name, value)
         room.save()
         room.programme_groups.set(programme_groups)
-        record_audit(actor=actor, action="chat.create_room" if creating else "chat.update_room", target=room)
+        record_audit(
+            actor=actor, action=AuditAction.CHAT_CREATE_ROOM if creating else AuditAction.CHAT_UPDATE_ROOM, target=room
+        )
         if not creating:
             # The audience may have narrowed: open sockets re-check their member now, not at their next connect.
             fanout.recheck_room(room.pk)

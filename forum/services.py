@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from audit.models import AuditAction
 from audit.services import record_audit
 from members.audience import Audience, audience_groups_error, in_audience
 from members.permissions import can_moderate
@@ -264,7 +265,7 @@ def remove_own_post(*, post: Post, actor) -> Post:
 def hide_post(*, post: Post, actor, reason: str) -> Post:
     """A moderator hides a post from members (kept for review and appeal)."""
     _set_post_state(post=post, state=ContentState.HIDDEN, actor=actor, reason=reason)
-    record_audit(actor=actor, action="hide_post", target=post, reason=reason)
+    record_audit(actor=actor, action=AuditAction.HIDE_POST, target=post, reason=reason)
     return post
 
 
@@ -272,7 +273,7 @@ def hide_post(*, post: Post, actor, reason: str) -> Post:
 def remove_post(*, post: Post, actor, reason: str) -> Post:
     """A moderator removes a post; removal is never destruction."""
     _set_post_state(post=post, state=ContentState.REMOVED, actor=actor, reason=reason)
-    record_audit(actor=actor, action="remove_post", target=post, reason=reason)
+    record_audit(actor=actor, action=AuditAction.REMOVE_POST, target=post, reason=reason)
     return post
 
 
@@ -280,7 +281,7 @@ def remove_post(*, post: Post, actor, reason: str) -> Post:
 def restore_post(*, post: Post, actor, reason: str) -> Post:
     """Make a held, hidden or removed post visible again."""
     _set_post_state(post=post, state=ContentState.VISIBLE, actor=actor, reason=reason)
-    record_audit(actor=actor, action="restore_post", target=post, reason=reason)
+    record_audit(actor=actor, action=AuditAction.RESTORE_POST, target=post, reason=reason)
     return post
 
 
@@ -289,7 +290,8 @@ def lock_topic(*, topic: Topic, actor, reason: str, locked: bool = True) -> Topi
     """Close (or reopen) a topic to new replies."""
     topic.locked = locked
     topic.save(update_fields=["locked"])
-    record_audit(actor=actor, action="lock_topic" if locked else "unlock_topic", target=topic, reason=reason)
+    action = AuditAction.LOCK_TOPIC if locked else AuditAction.UNLOCK_TOPIC
+    record_audit(actor=actor, action=action, target=topic, reason=reason)
     return topic
 
 
@@ -298,7 +300,8 @@ def pin_topic(*, topic: Topic, actor, reason: str, pinned: bool = True) -> Topic
     """Keep a topic at the top of its category (or let it go back in line)."""
     topic.pinned = pinned
     topic.save(update_fields=["pinned"])
-    record_audit(actor=actor, action="pin_topic" if pinned else "unpin_topic", target=topic, reason=reason)
+    action = AuditAction.PIN_TOPIC if pinned else AuditAction.UNPIN_TOPIC
+    record_audit(actor=actor, action=action, target=topic, reason=reason)
     return topic
 
 
@@ -313,7 +316,11 @@ def move_topic(*, topic: Topic, to_category: Category, actor, reason: str) -> To
     refresh_category_stats(category=from_category)
     refresh_category_stats(category=to_category)
     record_audit(
-        actor=actor, action="move_topic", target=topic, reason=f"{from_category.name} -> {to_category.name}: {reason}"
+        actor=actor,
+        action=AuditAction.MOVE_TOPIC,
+        target=topic,
+        reason=f"{from_category.name} -> {to_category.name}: {reason}",
+        changes={"category": (from_category.name, to_category.name)},
     )
     return topic
 
@@ -492,7 +499,7 @@ def create_category(
         slow_mode_seconds=slow_mode_seconds,
     )
     category.programme_groups.set(programme_groups if audience == Audience.GROUPS else [])
-    record_audit(actor=actor, action="create_category", target=category, reason=f"audience: {audience}")
+    record_audit(actor=actor, action=AuditAction.CREATE_CATEGORY, target=category, reason=f"audience: {audience}")
     return category
 
 
@@ -505,10 +512,21 @@ def update_category(*, category: Category, actor, programme_groups=(), **fields)
         raise TypeError(f"update_category() got unexpected fields {sorted(unknown)}")
     audience = fields.get("audience", category.audience)
     _check_groups_fit(audience, programme_groups)
-    changed = [k for k, v in fields.items() if getattr(category, k) != v]
+    changes = {k: (getattr(category, k), v) for k, v in fields.items() if getattr(category, k) != v}
+    groups = list(programme_groups) if audience == Audience.GROUPS else []
+    old_groups = sorted(category.programme_groups.values_list("name", flat=True))
+    if old_groups != sorted(g.name for g in groups):
+        changes["programme_groups"] = (old_groups, sorted(g.name for g in groups))
     for key, value in fields.items():
         setattr(category, key, value)
     category.save(update_fields=list(fields) or None)
-    category.programme_groups.set(programme_groups if audience == Audience.GROUPS else [])
-    record_audit(actor=actor, action="update_category", target=category, reason="changed: " + ", ".join(changed))
+    category.programme_groups.set(groups)
+    # Saving the form unchanged writes no audit row (record_audit skips empty changes).
+    record_audit(
+        actor=actor,
+        action=AuditAction.UPDATE_CATEGORY,
+        target=category,
+        reason="changed: " + ", ".join(changes),
+        changes=changes,
+    )
     return category

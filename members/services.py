@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import AuditAction
 from audit.services import record_audit
 
 from . import tasks
@@ -72,7 +73,7 @@ def create_invitation(
         invitation.expires_at = timezone.now() + timezone.timedelta(days=days)
     invitation.save()
     invitation.groups.set(groups)
-    record_audit(actor=actor, action="invite", target=invitation, reason=note)
+    record_audit(actor=actor, action=AuditAction.INVITE, target=invitation, reason=note)
     if send and invitation.email:
         tasks.enqueue_after_commit(tasks.send_invitation_email, invitation_id=invitation.pk)
     return invitation
@@ -83,7 +84,7 @@ def resend_invitation(*, invitation: Invitation, actor: User) -> None:
     """Send the code again and give it a fresh expiry."""
     invitation.expires_at = timezone.now() + timezone.timedelta(days=settings.COMMUNITY_INVITATION_DAYS)
     invitation.save(update_fields=["expires_at"])
-    record_audit(actor=actor, action="resend_invitation", target=invitation, reason="")
+    record_audit(actor=actor, action=AuditAction.RESEND_INVITATION, target=invitation, reason="")
     tasks.enqueue_after_commit(tasks.send_invitation_email, invitation_id=invitation.pk)
 
 
@@ -91,7 +92,7 @@ def resend_invitation(*, invitation: Invitation, actor: User) -> None:
 def revoke_invitation(*, invitation: Invitation, actor: User, reason: str = "") -> None:
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    record_audit(actor=actor, action="revoke_invitation", target=invitation, reason=reason)
+    record_audit(actor=actor, action=AuditAction.REVOKE_INVITATION, target=invitation, reason=reason)
 
 
 @transaction.atomic
@@ -157,7 +158,7 @@ def approve_applicant(*, applicant: User, actor: User, reason: str = "") -> None
     applicant.approved_at = timezone.now()
     applicant.declined_at = None
     applicant.save(update_fields=["approved_at", "declined_at"])
-    record_audit(actor=actor, action="approve", target=applicant, reason=reason)
+    record_audit(actor=actor, action=AuditAction.APPROVE, target=applicant, reason=reason)
 
 
 @transaction.atomic
@@ -165,7 +166,7 @@ def decline_applicant(*, applicant: User, actor: User, reason: str = "") -> None
     applicant.declined_at = timezone.now()
     applicant.is_active = False
     applicant.save(update_fields=["declined_at", "is_active"])
-    record_audit(actor=actor, action="decline", target=applicant, reason=reason)
+    record_audit(actor=actor, action=AuditAction.DECLINE, target=applicant, reason=reason)
     announce_access_changed(applicant.pk)
 
 
@@ -173,11 +174,20 @@ def decline_applicant(*, applicant: User, actor: User, reason: str = "") -> None
 def set_programme_groups(*, member: User, groups, actor: User) -> None:
     """Replace a member's programme groups; teen groups only for teens, adult groups only for adults."""
     wanted = {g for g in groups if g.for_teens == member.is_teen}
+    before = sorted(ProgrammeMembership.objects.filter(user=member).values_list("group__name", flat=True))
     ProgrammeMembership.objects.filter(user=member).exclude(group__in=wanted).delete()
     ProgrammeMembership.objects.bulk_create(
         [ProgrammeMembership(user=member, group=g) for g in wanted], ignore_conflicts=True
     )
-    record_audit(actor=actor, action="set_groups", target=member, reason=", ".join(sorted(g.name for g in wanted)))
+    after = sorted(g.name for g in wanted)
+    # Saving the same groups again is a no-op: record_audit writes no row when nothing changed.
+    record_audit(
+        actor=actor,
+        action=AuditAction.SET_GROUPS,
+        target=member,
+        reason=", ".join(after),
+        changes={"programme_groups": (before, after)},
+    )
     announce_access_changed(member.pk)
 
 
@@ -205,7 +215,13 @@ def set_year_of_birth(*, member: User, year_of_birth: int, actor: User, groups=(
             [ProgrammeMembership(user=member, group=g) for g in wanted], ignore_conflicts=True
         )
         change += " (groups: " + (", ".join(sorted(g.name for g in wanted)) or "none") + ")"
-    record_audit(actor=actor, action="set_year_of_birth", target=member, reason=f"{change}. {reason}".strip())
+    record_audit(
+        actor=actor,
+        action=AuditAction.SET_YEAR_OF_BIRTH,
+        target=member,
+        reason=f"{change}. {reason}".strip(),
+        changes={"year_of_birth": (old_year, year_of_birth)},
+    )
     if crossed:
         announce_access_changed(member.pk)
     return crossed
@@ -219,9 +235,13 @@ def set_role(*, member: User, role: str, actor: User) -> None:
         Role.MODERATOR: [Role.MEMBER, Role.MODERATOR],
         Role.STAFF: [Role.MEMBER, Role.MODERATOR, Role.STAFF],
     }[role]
+    held = set(member.groups.values_list("name", flat=True))
+    old_role = next((r for r in (Role.STAFF, Role.MODERATOR, Role.MEMBER) if r in held), "")
     member.groups.set(Group.objects.filter(name__in=names))
     member.__dict__.pop("role_names", None)
-    record_audit(actor=actor, action="set_role", target=member, reason=role)
+    record_audit(
+        actor=actor, action=AuditAction.SET_ROLE, target=member, reason=role, changes={"role": (old_role, role)}
+    )
     announce_access_changed(member.pk)
 
 
@@ -230,7 +250,7 @@ def deactivate_member(*, member: User, actor: User, reason: str) -> None:
     """Turn an account off; its sessions end at once (the auth backend refuses inactive users)."""
     member.is_active = False
     member.save(update_fields=["is_active"])
-    record_audit(actor=actor, action="deactivate", target=member, reason=reason)
+    record_audit(actor=actor, action=AuditAction.DEACTIVATE, target=member, reason=reason)
     announce_access_changed(member.pk)
 
 
@@ -241,7 +261,14 @@ def update_member_settings(*, member: User, actor: User, groups, role: str, teen
     set_role(member=member, role=role, actor=actor)
     cleared = teen_cleared and role != Role.MEMBER
     if cleared != member.teen_cleared:
+        was_cleared = member.teen_cleared
         member.teen_cleared = cleared
         member.save(update_fields=["teen_cleared"])
-        record_audit(actor=actor, action="teen_clearance", target=member, reason="granted" if cleared else "removed")
+        record_audit(
+            actor=actor,
+            action=AuditAction.TEEN_CLEARANCE,
+            target=member,
+            reason="granted" if cleared else "removed",
+            changes={"teen_cleared": (was_cleared, cleared)},
+        )
         announce_access_changed(member.pk)

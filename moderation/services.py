@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.models import AuditAction
 from audit.services import record_audit
 from members.text import clean_member_text
 
@@ -41,11 +42,11 @@ def flag_content(*, reporter, target, target_author, snapshot: str, reason: str,
 class WatchedWordAudit:
     """The audit action names for changes to the watched words, in one place."""
 
-    ADD = "moderation.add_watched_word"
-    CHANGE = "moderation.change_watched_word"
-    DEACTIVATE = "moderation.deactivate_watched_word"
-    REACTIVATE = "moderation.reactivate_watched_word"
-    REMOVE = "moderation.remove_watched_word"
+    ADD = AuditAction.ADD_WATCHED_WORD
+    CHANGE = AuditAction.CHANGE_WATCHED_WORD
+    DEACTIVATE = AuditAction.DEACTIVATE_WATCHED_WORD
+    REACTIVATE = AuditAction.REACTIVATE_WATCHED_WORD
+    REMOVE = AuditAction.REMOVE_WATCHED_WORD
 
 
 _WATCHED_WORD_FIELDS = ("kind", "pattern", "action", "note", "label", "is_active")
@@ -118,7 +119,7 @@ def update_watched_word(*, word, actor, **changes):
         word.updated_at = timezone.now()
         word.save(update_fields=[*changed, "updated_at"])
         summary = "; ".join(f"{name}: {old!r} → {new!r}" for name, (old, new) in changed.items())
-        record_audit(actor=actor, action=audit_action, target=word, reason=summary)
+        record_audit(actor=actor, action=audit_action, target=word, reason=summary, changes=changed)
         screening.announce_change()
     return word
 

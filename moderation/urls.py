@@ -5,6 +5,8 @@ from . import views
 app_name = "moderation"
 
 urlpatterns = [
+    path("audit/", views.audit_log, name="audit_log"),
+    path("audit/export.csv", views.audit_log_csv, name="audit_log_csv"),
     path("watched-words/", views.watched_words, name="watched_words"),
     path("watched-words/<int:pk>/", views.watched_word_edit, name="watched_word_edit"),
     path("watched-words/<int:pk>/active/", views.watched_word_active, name="watched_word_active"),
