@@ -3,18 +3,9 @@ counters, the search index and the audit log stay right."""
 
 from django.contrib import admin
 
+from members.admin import ReadOnlyAdmin
+
 from .models import Category, Post, Topic
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Category)
