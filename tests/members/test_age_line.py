@@ -214,10 +214,13 @@ def test_members_and_moderators_cannot_change_a_birth_year(member_client, modera
 
 
 def test_django_admin_cannot_change_the_age_line(member, rf):
-    """No side door: the Django admin shows the year of birth and teen clearance but cannot change them."""
+    """No side door: the Django admin shows the year of birth and teen clearance but cannot change anything."""
     from django.contrib import admin
 
     from members.admin import UserAdmin
 
+    request = rf.get("/")
+    request.user = member
     user_admin = UserAdmin(User, admin.site)
-    assert {"year_of_birth", "teen_cleared"} <= set(user_admin.get_readonly_fields(rf.get("/"), member))
+    assert not user_admin.has_change_permission(request, member)
+    assert {"year_of_birth", "teen_cleared"} <= set(user_admin.get_fields(request, member))
