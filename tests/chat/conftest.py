@@ -64,12 +64,12 @@ class Socket:
         return json.loads(output["text"])
 
     async def receive_type(self, kind: str, timeout: float = 3) -> dict:
-        """The next frame of `kind`, skipping presence and typing chatter."""
+        """The next frame of `kind`, skipping presence, typing and heartbeat chatter."""
         while True:
             frame = await self.receive(timeout)
             if frame["type"] == kind:
                 return frame
-            if frame["type"] not in ("presence", "typing"):
+            if frame["type"] not in ("presence", "typing", "heartbeat"):
                 raise AssertionError(f"expected {kind}, got {frame}")
 
     async def drain(self, timeout: float = 0.2) -> list[dict]:
