@@ -29,4 +29,3 @@ class Command(BaseCommand):
                 if app == "members":
                     sign_ins = result
         self.stdout.write(self.style.SUCCESS(f"Demo community ready ({len(sign_ins)} demo sign-ins)."))
-        self.stdout.write("Run `make demo-logins` (or `manage.py demo_logins`) to print them.")
