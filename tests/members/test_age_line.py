@@ -9,23 +9,7 @@ from members.models import Invitation, ProgrammeMembership, User
 from members.services import create_invitation
 from members.signals import member_access_changed
 from tests.factories import UserFactory, enable_totp, programme_group, teen_year
-
-PASSWORD = "a-Long-unusual-passphrase-42"
-
-
-def signup_data(**overrides):
-    data = {
-        "code": "",
-        "display_name": "Casey",
-        "email": "casey@example.org",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-        "year_of_birth": "1990",
-        "accept_guidelines": "on",
-        "accept_privacy": "on",
-    }
-    data.update(overrides)
-    return data
+from tests.members.signup_data import signup_data
 
 
 def assert_nothing_written(invitation=None):

@@ -9,23 +9,7 @@ from audit.models import AuditEntry
 from members.models import ConsentRecord, Invitation, ProgrammeMembership, User
 from members.services import create_invitation, revoke_invitation
 from tests.factories import programme_group
-
-PASSWORD = "a-Long-unusual-passphrase-42"
-
-
-def signup_data(**overrides):
-    data = {
-        "code": "",
-        "display_name": "Casey",
-        "email": "casey@example.org",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-        "year_of_birth": "1990",
-        "accept_guidelines": "on",
-        "accept_privacy": "on",
-    }
-    data.update(overrides)
-    return data
+from tests.members.signup_data import PASSWORD, signup_data
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ from members.forms import SignupForm
 from members.models import ConsentRecord, Invitation, User
 from members.services import create_invitation
 from tests.factories import UserFactory, programme_group
-
-PASSWORD = "a-Long-unusual-passphrase-42"
+from tests.members.signup_data import signup_data
 
 
 class FailingBackend(BaseEmailBackend):
@@ -28,21 +27,6 @@ class FailingBackend(BaseEmailBackend):
 
     def send_messages(self, messages):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-
-
-def signup_data(**overrides):
-    data = {
-        "code": "",
-        "display_name": "Casey",
-        "email": "casey@example.org",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-        "year_of_birth": "1990",
-        "accept_guidelines": "on",
-        "accept_privacy": "on",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture
