@@ -2,10 +2,8 @@
 two real Daphne processes hold the sockets, the staff decisions are made in this (third) process."""
 
 import asyncio
-import uuid
 
 import pytest
-from django.conf import settings
 from django.db import connections
 from django.test import Client
 
@@ -14,31 +12,11 @@ from chat.protocol import CLOSE_NOT_ALLOWED, CLOSE_NOT_SIGNED_IN
 from members import services as member_services
 from members.audience import Audience
 from tests.factories import UserFactory, enable_totp, programme_group
-from tests.servers import DaphneServer
 
 from .factories import RoomFactory
-from .test_two_processes import Member, services_available  # noqa: F401 - a fixture
+from .test_two_processes import Member, servers, services_available  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.services
-
-
-@pytest.fixture
-def servers(services_available, transactional_db, tmp_path):  # noqa: F811 - the imported fixture
-    started = []
-    env = {"TEST_CACHE_PREFIX": f"test-access-{uuid.uuid4().hex[:12]}"}
-    prefix = getattr(settings, "COMMUNITY_DEPLOYMENT_PREFIX", None)
-    if prefix:  # the servers must publish and listen under this process's channel-layer names
-        env["COMMUNITY_DEPLOYMENT_PREFIX"] = prefix
-
-    def start(name):
-        server = DaphneServer(log=tmp_path / f"daphne-{name}.log", env=env)
-        started.append(server)
-        server.start()
-        return server
-
-    yield start
-    for server in started:
-        server.kill()
 
 
 def _signed_in(user) -> tuple[Client, str]:
@@ -70,7 +48,7 @@ async def _still_open(member: Member) -> None:
     await member.wait_for(lambda f: f["type"] == "caught_up")
 
 
-def test_staff_decisions_close_sockets_held_by_other_processes(servers):
+def test_staff_decisions_close_sockets_held_by_other_processes(servers):  # noqa: F811 - the imported fixture
     room = RoomFactory(slug="lounge")
     other_room = RoomFactory(slug="porch")
     group_room = RoomFactory(
