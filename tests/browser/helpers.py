@@ -12,8 +12,12 @@ _axe = Axe()
 
 
 def totp_code(secret: str) -> str:
+    """The current code, never one about to expire: allauth accepts only the current 30-second window
+    (no tolerance), so a code typed in its last seconds can arrive stale and the sign-in stays put."""
     import time
 
+    if 30 - time.time() % 30 < 4:
+        time.sleep(30 - time.time() % 30 + 0.2)
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
