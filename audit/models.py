@@ -40,6 +40,8 @@ class AuditAction(models.TextChoices):
     UPDATE_CATEGORY = "update_category", "Category changed"
     # chat
     CHAT_REMOVE_MESSAGE = "chat.remove_message", "Chat message removed"
+    CHAT_HIDE_MESSAGE = "chat.hide_message", "Chat message hidden"
+    CHAT_RESTORE_MESSAGE = "chat.restore_message", "Chat message restored"
     CHAT_MUTE = "chat.mute", "Member muted in a room"
     CHAT_UNMUTE = "chat.unmute", "Mute lifted"
     CHAT_CREATE_ROOM = "chat.create_room", "Room created"
@@ -50,6 +52,20 @@ class AuditAction(models.TextChoices):
     DEACTIVATE_WATCHED_WORD = "moderation.deactivate_watched_word", "Watched word switched off"
     REACTIVATE_WATCHED_WORD = "moderation.reactivate_watched_word", "Watched word switched on"
     REMOVE_WATCHED_WORD = "moderation.remove_watched_word", "Watched word deleted"
+    # moderation: the review queue, sanctions, appeals, notes
+    CLAIM_ITEM = "moderation.claim", "Review item claimed"
+    DISMISS_ITEM = "moderation.dismiss", "Review item dismissed"
+    AUTO_HIDE = "moderation.auto_hide", "Hidden after several reports"
+    HOLD_FOR_REVIEW = "moderation.hold", "Held for review"
+    CONTENT_WARNING = "moderation.content_warning", "Content warning added"
+    WARN = "moderation.warn", "Member warned"
+    MUTE = "moderation.mute", "Member muted"
+    SUSPEND = "moderation.suspend", "Member suspended"
+    BAN = "moderation.ban", "Member banned"
+    LIFT_SANCTION = "moderation.lift_sanction", "Sanction lifted"
+    GRANT_APPEAL = "moderation.grant_appeal", "Appeal granted"
+    DECLINE_APPEAL = "moderation.decline_appeal", "Appeal declined"
+    ADD_MEMBER_NOTE = "moderation.add_note", "Note about a member added"
 
 
 class AuditEntry(models.Model):

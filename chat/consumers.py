@@ -26,8 +26,16 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from members.models import User
 from moderation.models import Flag
-from moderation.services import AlreadyFlagged
+from moderation.services import (
+    AlreadyFlagged,
+    ItemError,
+    ReportError,
+    ReportNotFound,
+    TooManyReports,
+    act_on_target,
+)
 
 from . import fanout, live, permissions, protocol, selectors, services
 from .models import Room
@@ -78,6 +86,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=protocol.CLOSE_NOT_SIGNED_IN)
+            return
+        if user.is_shut_out:
+            # Suspended or banned: no chat at all. The page they reach instead says why (/my-standing/).
+            await self.close(code=protocol.CLOSE_SANCTIONED)
             return
         self.user = user
         session = self.scope.get("session")
@@ -254,9 +266,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     def _recheck(self) -> int | None:
         self.checked_at = time.monotonic()
+        # Loaded afresh from the database (auth.get_user): a role, group or sanction decided since shows here.
         user = self._session_user()
         if not user.is_authenticated or user.pk != self.user.pk:
             return protocol.CLOSE_NOT_SIGNED_IN
+        if user.is_shut_out:
+            self.user = user
+            return protocol.CLOSE_SANCTIONED
         try:
             self.room.refresh_from_db()
         except Room.DoesNotExist:
@@ -273,6 +289,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return AnonymousUser()
         store = import_module(settings.SESSION_ENGINE).SessionStore(self.session_key)
         return auth.get_user(SimpleNamespace(session=store))
+
+    def _refresh_restriction(self) -> None:
+        """Read the member's sanction afresh before they write: a mute decided a moment ago applies to this very
+        frame, even if the re-check it announced (chat.signals) has not reached this socket yet."""
+        restriction, until = User.objects.filter(pk=self.user.pk).values_list("restriction", "restricted_until").get()
+        self.user.restriction, self.user.restricted_until = restriction, until
 
     def _handle(self, frame: dict) -> list[dict]:
         kind = frame["type"]
@@ -307,6 +329,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             # A resend of a stored message is answered with it, even if the member could not post it now.
             stored = selectors.sent_message(room=self.room, author=self.user, client_id=client_id)
             if stored is None:
+                self._refresh_restriction()
                 permissions.check_post(self.user, self.room)
                 posted = services.post_message(room=self.room, author=self.user, body=body, client_id=client_id)
         except PermissionDenied as denied:
@@ -318,11 +341,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return [{**error.frame(), "request": "send", "client_id": client_id}]
         if stored is not None or posted.repeat:
             message = stored or posted.message
-            if not message.is_visible:
+            if not (message.is_visible or message.is_held):
                 return [{**protocol.removed_frame(message), "client_id": client_id}]
             return [protocol.message_frame(message)]
         replies = []
-        if posted.published is False:
+        if posted.held:
+            # Not broadcast: only the author sees it, marked as awaiting review.
+            replies.append(protocol.message_frame(posted.message, author_name=self.user.display_name))
+        elif posted.published is False:
             # The broadcast could not be published (Redis away): the sender hears at once that it is stored; the
             # others get it from catch_up when their heartbeat shows the new seq.
             replies.append(protocol.message_frame(posted.message, author_name=self.user.display_name))
@@ -337,9 +363,18 @@ class ChatConsumer(AsyncWebsocketConsumer):
         moment = protocol.since_field(frame)
         if moment is not None:
             for message in selectors.changed_messages(self.room, since=moment, upto_seq=min(after, upto)):
-                changed = protocol.edited_frame if message.is_visible else protocol.removed_frame
-                replies.append(changed(message))
-        messages = selectors.messages_after(self.room, after_seq=after, upto_seq=upto, limit=protocol.CATCH_UP_LIMIT)
+                if message.is_held and message.author_id == self.user.pk:
+                    replies.append(protocol.message_frame(message))
+                elif message.is_visible and message.changed_at == message.edited_at:
+                    replies.append(protocol.edited_frame(message))
+                elif message.is_visible:
+                    # Restored (or approved) since: the client may never have had it.
+                    replies.append(protocol.message_frame(message))
+                else:
+                    replies.append(protocol.removed_frame(message))
+        messages = selectors.messages_after(
+            self.room, after_seq=after, upto_seq=upto, limit=protocol.CATCH_UP_LIMIT, viewer=self.user
+        )
         replies.extend(protocol.message_frame(m) for m in messages)
         more = len(messages) == protocol.CATCH_UP_LIMIT
         replies.append({"type": "caught_up", "seq": messages[-1].seq if more else max(upto, after), "more": more})
@@ -348,7 +383,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     def _on_history(self, frame):
         before = protocol.int_field(frame, "before_seq", minimum=1)
         limit = min(protocol.int_field(frame, "limit", minimum=1, default=50), protocol.HISTORY_LIMIT)
-        messages, has_more = selectors.latest_messages(self.room, before_seq=before, limit=limit)
+        messages, has_more = selectors.latest_messages(self.room, before_seq=before, limit=limit, viewer=self.user)
         return [{"type": "history", "messages": [protocol.message_frame(m) for m in messages], "has_more": has_more}]
 
     def _on_edit(self, frame):
@@ -356,8 +391,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
         body = frame.get("body")
         if not isinstance(body, str):
             raise protocol.invalid("body must be text.")
+        self._refresh_restriction()
         permissions.check_edit_message(self.user, message)
-        services.edit_message(message=message, actor=self.user, body=body)
+        edited = services.edit_message(message=message, actor=self.user, body=body)
+        replies = []
+        if edited.held:
+            replies.append(protocol.message_frame(edited.message, author_name=self.user.display_name))
+        if edited.crisis_html:
+            replies.append({"type": "crisis_resources", "html": edited.crisis_html})
+        return replies
 
     def _on_delete(self, frame):
         message = self._message(frame)
@@ -368,7 +410,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
             raise permissions.ChatPermissionDenied("You cannot do that here.")
         permissions.check_remove_message(self.user, message)
         reason = protocol.str_field(frame, "reason", max_length=500, default="")
-        services.remove_message(message=message, actor=self.user, reason=reason)
+        if message.author_id == self.user.pk:
+            services.remove_message(message=message, actor=self.user, reason=reason)
+            return
+        # A moderator's removal is moderation's decision: it closes any open report and tells the author why.
+        if not reason.strip():
+            raise protocol.invalid("Please give a reason: the member sees it, and it goes in the audit log.")
+        try:
+            act_on_target(kind="message", target=message, actor=self.user, action="remove", reason=reason)
+        except ItemError as refused:
+            raise protocol.invalid(" ".join(refused.messages)) from None
 
     def _on_flag(self, frame):
         message = self._message(frame)
@@ -379,8 +430,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         permissions.check_flag_message(self.user, message)
         try:
             services.flag_message(message=message, reporter=self.user, reason=reason, note=note)
-        except AlreadyFlagged as already:
-            return [{"type": "flagged", "id": message.pk, "detail": str(already)}]
+        except (AlreadyFlagged, TooManyReports) as refused:
+            # Not an error on the reporter's part: told kindly, in the same frame as thanks.
+            return [{"type": "flagged", "id": message.pk, "detail": str(refused)}]
+        except ReportNotFound:
+            raise protocol.invalid("There is no such message in this room.") from None
+        except ReportError as refused:
+            raise protocol.invalid(str(refused)) from None
         return [
             {
                 "type": "flagged",

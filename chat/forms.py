@@ -2,7 +2,7 @@ from django import forms
 
 from members.audience import audience_groups_error
 from members.models import ProgrammeGroup
-from moderation.models import Flag
+from moderation.models import REPORT_REASONS, Flag
 
 from .models import WEEKDAYS, Room
 from .protocol import MAX_BODY
@@ -21,8 +21,15 @@ class MessageForm(forms.Form):
     )
 
 
+class ReportReasonField(forms.ChoiceField):
+    """Offers moderation's current reasons; the retired "harmful" from an older page is still taken."""
+
+    def valid_value(self, value):
+        return value == Flag.Reason.HARMFUL or super().valid_value(value)
+
+
 class FlagForm(forms.Form):
-    reason = forms.ChoiceField(label="What is the concern?", choices=Flag.Reason.choices)
+    reason = ReportReasonField(label="What is the concern?", choices=REPORT_REASONS)
     note = forms.CharField(
         label="Anything the moderators should know? (optional)",
         required=False,
@@ -32,7 +39,9 @@ class FlagForm(forms.Form):
 
 
 class RemoveForm(forms.Form):
-    reason = forms.CharField(label="Reason (moderators: shown in the audit log)", required=False, max_length=500)
+    reason = forms.CharField(
+        label="Reason (moderators: the member sees it, and it goes in the audit log)", required=False, max_length=500
+    )
 
 
 class MuteForm(forms.Form):

@@ -95,6 +95,10 @@ def _clock(value: time) -> str:
 class Message(models.Model):
     class State(models.TextChoices):
         VISIBLE = "visible", "Visible"
+        # Screening held it for review: only its author (and moderators, in the queue) see it.
+        HELD = "held", "Awaiting review"
+        # Hidden by a moderator or by reports, until reviewed: read paths treat it as removed.
+        HIDDEN = "hidden", "Hidden"
         REMOVED = "removed", "Removed"
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
@@ -137,6 +141,10 @@ class Message(models.Model):
     @property
     def is_visible(self) -> bool:
         return self.state == self.State.VISIBLE
+
+    @property
+    def is_held(self) -> bool:
+        return self.state == self.State.HELD
 
 
 class ReadMarker(models.Model):

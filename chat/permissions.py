@@ -6,6 +6,7 @@ is the protocol's error code (`forbidden`, `muted`), so that the socket and the 
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from members.audience import in_audience
@@ -43,8 +44,19 @@ def check_moderate_room(user, room: Room) -> None:
         raise ChatPermissionDenied("Only moderators can do that.")
 
 
+def read_only_detail() -> str:
+    """What a muted (site-wide) member is told wherever they try to write."""
+    return (
+        "You can read here, but you cannot write for now. You can see why, until when, and ask for it to be "
+        f"looked at again on your account standing page: {reverse('moderation_member:standing')}"
+    )
+
+
 def check_post(user, room: Room) -> None:
-    """A member may write unless muted in this room or the room is outside its scheduled hours."""
+    """A member may write unless muted (site-wide by a sanction, or in this room) or the room is outside its
+    scheduled hours."""
+    if user.is_read_only:
+        raise ChatPermissionDenied(read_only_detail(), code="muted")
     mute = selectors.active_mute(user=user, room=room)
     if mute is not None:
         until = timezone.localtime(mute.until)
@@ -71,9 +83,10 @@ def check_edit_message(user, message: Message) -> None:
 
 
 def can_remove_message(user, message: Message) -> bool:
-    if not message.is_visible:
-        return False
-    return message.author_id == user.pk or can_moderate_room(user, message.room)
+    if message.author_id == user.pk:
+        # One's own message awaiting review may be taken back too.
+        return message.state in (Message.State.VISIBLE, Message.State.HELD)
+    return message.is_visible and can_moderate_room(user, message.room)
 
 
 def check_remove_message(user, message: Message) -> None:

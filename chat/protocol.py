@@ -32,6 +32,23 @@ Extensions beyond the contract (additive, so clients that ignore them keep worki
   stored `message` (or `message_removed` with the `client_id`, if it was removed meanwhile); nothing new is
   stored or broadcast. An `error` answering a `send` carries its `client_id`. When the broadcast could not be
   published, the sender gets its `message` directly (the others catch up on the heartbeat).
+
+Moderation and screening (issue 9; additive):
+- `error` code `blocked`: the text matched a blocked watched word; `detail` is the reason written for the
+  writer. Nothing was stored. (Answers `send` and `edit`.)
+- `error` code `muted` also for a member muted site-wide by a sanction (the detail names /my-standing/, where
+  they see why and until when and can appeal); a suspension or ban closes every socket with 4408 at once and
+  refuses new ones with 4408.
+- `message` with `held: true` and a `detail`: a message that screening held for review. It is sent to its
+  author only (as the answer to their `send`, and in their own `history` / `catch_up`); others never receive
+  it unless a moderator approves it. An edit that is held is `message_removed` for everyone else.
+- A message a moderator restores (or approves after a hold) is broadcast again as a `message` frame with its
+  original `seq` and `id`: clients place it by seq (a known id just updates).
+- `delete` of someone else's message (moderators) needs a `reason` (`invalid` "Please give a reason"
+  otherwise); it is decided through moderation, which tells the author and closes any open report.
+- `flag` accepts the reasons in moderation.models.REPORT_REASONS (and the retired `harmful`); `flagged` also
+  answers a refused report kindly (already reported, too many reports), `error` `invalid` an unknown reason
+  or a message the reporter cannot see.
 """
 
 import json
@@ -55,6 +72,11 @@ CLOSE_NOT_ALLOWED = 4403
 CLOSE_SANCTIONED = 4408
 CLOSE_TOO_MANY_SOCKETS = 4429
 CLOSE_TRY_AGAIN = 4503
+
+HELD_DETAIL = (
+    "Thank you. Your message is waiting for a moderator to look at it before others can see it; "
+    "this usually does not take long."
+)
 
 CLIENT_TYPES = {"send", "catch_up", "history", "edit", "delete", "flag", "typing", "read"}
 
@@ -147,7 +169,7 @@ def iso(moment) -> str | None:
 
 
 def message_frame(message: Message, *, author_name: str | None = None) -> dict:
-    return {
+    frame = {
         "type": "message",
         "id": message.pk,
         "seq": message.seq,
@@ -157,6 +179,11 @@ def message_frame(message: Message, *, author_name: str | None = None) -> dict:
         "edited_at": iso(message.edited_at),
         "client_id": message.client_id,
     }
+    if message.state == Message.State.HELD:
+        # Only ever sent to its author: it awaits a moderator before anyone else sees it.
+        frame["held"] = True
+        frame["detail"] = HELD_DETAIL
+    return frame
 
 
 def edited_frame(message: Message) -> dict:

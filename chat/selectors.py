@@ -1,8 +1,9 @@
-"""Member-facing reads of chat: every query applies the room's audience and hides removed messages."""
+"""Member-facing reads of chat: every query applies the room's audience and hides messages that are not visible
+(held, hidden, removed), except a reader's own held ones."""
 
 from datetime import datetime
 
-from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -33,13 +34,20 @@ def room_for(user, slug: str) -> Room:
     return get_object_or_404(Room.objects.filter(audience_q(user, Room)), slug=slug)
 
 
-def _visible(room: Room) -> QuerySet[Message]:
-    return Message.objects.filter(room=room, state=Message.State.VISIBLE).select_related("author")
+def _visible(room: Room, viewer=None) -> QuerySet[Message]:
+    """Visible messages; held, hidden and removed ones are left out, except that `viewer` (the reader) sees
+    their own messages awaiting review (marked so), so that what they wrote does not seem lost."""
+    shown = Q(state=Message.State.VISIBLE)
+    if viewer is not None and viewer.is_authenticated:
+        shown |= Q(state=Message.State.HELD, author_id=viewer.pk)
+    return Message.objects.filter(shown, room=room).select_related("author")
 
 
-def latest_messages(room: Room, *, before_seq: int | None = None, limit: int = PAGE_SIZE) -> tuple[list, bool]:
+def latest_messages(
+    room: Room, *, before_seq: int | None = None, limit: int = PAGE_SIZE, viewer=None
+) -> tuple[list, bool]:
     """Up to `limit` visible messages before `before_seq` (or the newest), oldest first, and whether more exist."""
-    qs = _visible(room)
+    qs = _visible(room, viewer)
     if before_seq is not None:
         qs = qs.filter(seq__lt=before_seq)
     rows = list(qs.order_by("-seq")[: limit + 1])
@@ -47,8 +55,8 @@ def latest_messages(room: Room, *, before_seq: int | None = None, limit: int = P
     return list(reversed(rows[:limit])), has_more
 
 
-def messages_after(room: Room, *, after_seq: int, upto_seq: int, limit: int) -> list[Message]:
-    return list(_visible(room).filter(seq__gt=after_seq, seq__lte=upto_seq).order_by("seq")[:limit])
+def messages_after(room: Room, *, after_seq: int, upto_seq: int, limit: int, viewer=None) -> list[Message]:
+    return list(_visible(room, viewer).filter(seq__gt=after_seq, seq__lte=upto_seq).order_by("seq")[:limit])
 
 
 def changed_messages(room: Room, *, since: datetime, upto_seq: int) -> list[Message]:

@@ -1,6 +1,5 @@
 """Chat state changes. Each stores first and broadcasts after commit (chat.fanout.broadcast uses on_commit)."""
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,21 +13,14 @@ from audit.models import AuditAction
 from audit.services import record_audit
 from members.models import User
 from members.text import clean_member_text
-from moderation.models import Flag
-from moderation.services import flag_content
+from moderation.models import Flag, ReviewItem
+from moderation.services import TextBlocked, after_publish, report, screen_writing
 from notifications.services import notify_many
 
 from . import fanout, live, protocol, selectors
 from .mentions import render_message
 from .models import ChatPreference, Message, ReadMarker, Room, RoomMute
 from .protocol import ChatError
-
-# Until the moderation issue brings watched words, a few plain phrases show the writer crisis resources
-# privately (their message is still posted: reaching out is what the room is for).
-CRISIS_PHRASES = re.compile(
-    r"\b(kill myself|killing myself|end my life|ending my life|suicid\w*|want to die|hurt myself|self[- ]harm)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -40,6 +32,33 @@ class Posted:
     # Whether the broadcast reached the channel layer (None: not yet, inside an outer transaction). When it did
     # not, the sender is answered directly; the others catch up on the heartbeat.
     published: bool | None = None
+    # Screening held it for review: stored, shown to its author only, not broadcast.
+    held: bool = False
+
+
+@dataclass
+class Edited:
+    """What an edit did. Reads as the message itself too (`edited.html`), for callers that only want that."""
+
+    message: Message
+    crisis_html: str | None = None
+    held: bool = False
+
+    def __getattr__(self, name):
+        return getattr(self.message, name)
+
+
+def _screen(*, author, body: str):
+    """moderation's screening, in chat's words: a `block` match is refused with the entry's reason."""
+    try:
+        # Chat has no "first posts" hold: a new member's first messages are a conversation, not a publication.
+        return screen_writing(author=author, text=body, first_posts=False)
+    except TextBlocked as blocked:
+        raise ChatError("blocked", str(blocked)) from None
+
+
+def _crisis_html(decision) -> str | None:
+    return render_to_string("chat/crisis_resources.html") if decision.crisis else None
 
 
 def _clean_body(body: str) -> str:
@@ -94,16 +113,32 @@ def post_message(*, room: Room, author, body: str, client_id: str = "") -> Poste
         return Posted(message=stored, repeat=True)
     body = _clean_body(body)
     _check_pace(user=author, room=room)
+    try:
+        decision = _screen(author=author, body=body)
+    except ChatError:
+        live.forget_slow_mode(author, room)  # nothing was stored: the refused text does not cost a turn
+        raise
+    held = decision.hold
     rendered = render_message(body, room)
+    publication = None
     try:
         with transaction.atomic():
             Room.objects.filter(pk=room.pk).update(last_seq=F("last_seq") + 1)
             seq = selectors.current_seq(room)
             message = Message.objects.create(
-                room=room, seq=seq, author=author, body=body, html=rendered.html, client_id=client_id
+                room=room,
+                seq=seq,
+                author=author,
+                body=body,
+                html=rendered.html,
+                client_id=client_id,
+                state=Message.State.HELD if held else Message.State.VISIBLE,
             )
             _advance_read_marker(user=author, room=room, seq=seq)
-            if rendered.mentioned:
+            # Crisis language opens an urgent review item (on-call staff are emailed after commit); a hold or
+            # flag entry queues the message. Same transaction: no message without its item.
+            after_publish(kind="message", target=message, decision=decision)
+            if rendered.mentioned and not held:
                 notify_many(
                     recipients=rendered.mentioned,
                     kind="chat_mention",
@@ -112,7 +147,10 @@ def post_message(*, room: Room, author, body: str, client_id: str = "") -> Poste
                     actor=author,
                     target=message,
                 )
-            publication = fanout.broadcast(room.pk, protocol.message_frame(message, author_name=author.display_name))
+            if not held:
+                publication = fanout.broadcast(
+                    room.pk, protocol.message_frame(message, author_name=author.display_name)
+                )
     except IntegrityError:
         live.forget_slow_mode(author, room)
         # The same send arrived twice at once (two sockets, two processes): the other one stored it first.
@@ -125,16 +163,27 @@ def post_message(*, room: Room, author, body: str, client_id: str = "") -> Poste
         raise
     room.last_seq = seq
     live.forget_typing(author, room)
-    crisis_html = None
-    if CRISIS_PHRASES.search(body):
-        crisis_html = render_to_string("chat/crisis_resources.html")
-    return Posted(message=message, crisis_html=crisis_html, published=publication.published)
+    return Posted(
+        message=message,
+        crisis_html=_crisis_html(decision),
+        published=publication.published if publication is not None else None,
+        held=held,
+    )
 
 
-def edit_message(*, message: Message, actor, body: str) -> Message:
-    """Replace the text of one's own message; everyone in the room sees the new text."""
+def edit_message(*, message: Message, actor, body: str) -> Edited:
+    """Replace the text of one's own message; everyone in the room sees the new text.
+
+    The new text is screened like a new message: a `block` match is refused, a `hold` match takes the message
+    out of the room until a moderator looks (others see it removed), crisis language shows the writer help.
+    """
     body = _clean_body(body)
     _check_pace(user=actor, room=message.room, kind="edit")
+    try:
+        decision = _screen(author=actor, body=body)
+    except ChatError:
+        live.forget_slow_mode(actor, message.room, "edit")
+        raise
     rendered = render_message(body, message.room)
     now = timezone.now()
     try:
@@ -143,39 +192,83 @@ def edit_message(*, message: Message, actor, body: str) -> Message:
             message.html = rendered.html
             message.edited_at = now
             message.changed_at = now
-            message.save(update_fields=["body", "html", "edited_at", "changed_at"])
-            fanout.broadcast(message.room_id, protocol.edited_frame(message))
+            fields = ["body", "html", "edited_at", "changed_at"]
+            if decision.hold:
+                message.state = Message.State.HELD
+                fields.append("state")
+            message.save(update_fields=fields)
+            after_publish(kind="message", target=message, decision=decision)
+            changed = protocol.removed_frame if decision.hold else protocol.edited_frame
+            fanout.broadcast(message.room_id, changed(message))
     except Exception:
         live.forget_slow_mode(actor, message.room, "edit")
         raise
-    return message
+    return Edited(message=message, crisis_html=_crisis_html(decision), held=decision.hold)
+
+
+def _audit_message(*, actor, action: str, message: Message, reason: str, old_state: str) -> None:
+    record_audit(
+        actor=actor, action=action, target=message, reason=reason, changes={"state": (old_state, message.state)}
+    )
 
 
 def remove_message(*, message: Message, actor, reason: str = "") -> Message:
-    """Hide a message for everyone at once. The row stays (for review and appeal); moderators' removals are audited."""
+    """Take a message away for everyone at once. The row stays (for review and appeal); removals by anyone but
+    the author (moderators, through moderation's services) are audited. `actor` None: the system."""
     now = timezone.now()
     with transaction.atomic():
+        old_state = message.state
         message.state = Message.State.REMOVED
         message.removed_at = now
         message.removed_by = actor
         message.changed_at = now
         message.save(update_fields=["state", "removed_at", "removed_by", "changed_at"])
-        if actor.pk != message.author_id:
-            record_audit(actor=actor, action=AuditAction.CHAT_REMOVE_MESSAGE, target=message, reason=reason)
+        if actor is None or actor.pk != message.author_id:
+            _audit_message(
+                actor=actor, action=AuditAction.CHAT_REMOVE_MESSAGE, message=message, reason=reason, old_state=old_state
+            )
         fanout.broadcast(message.room_id, protocol.removed_frame(message))
     return message
 
 
+def hide_message(*, message: Message, actor, reason: str) -> Message:
+    """Hide a message until a moderator decides (moderation's queue, or several members' reports with
+    `actor` None). Members see it go as if removed; audited."""
+    now = timezone.now()
+    with transaction.atomic():
+        old_state = message.state
+        message.state = Message.State.HIDDEN
+        message.changed_at = now
+        message.save(update_fields=["state", "changed_at"])
+        _audit_message(
+            actor=actor, action=AuditAction.CHAT_HIDE_MESSAGE, message=message, reason=reason, old_state=old_state
+        )
+        fanout.broadcast(message.room_id, protocol.removed_frame(message))
+    return message
+
+
+def restore_message(*, message: Message, actor, reason: str) -> Message:
+    """Put a held, hidden or removed message back in the room (a moderator's decision). Open sockets get the
+    `message` frame again, in its old place (its seq), so pages show it without a reload. Audited."""
+    now = timezone.now()
+    with transaction.atomic():
+        old_state = message.state
+        message.state = Message.State.VISIBLE
+        message.removed_at = None
+        message.removed_by = None
+        message.changed_at = now
+        message.save(update_fields=["state", "removed_at", "removed_by", "changed_at"])
+        _audit_message(
+            actor=actor, action=AuditAction.CHAT_RESTORE_MESSAGE, message=message, reason=reason, old_state=old_state
+        )
+        fanout.broadcast(message.room_id, protocol.message_frame(message))
+    return message
+
+
 def flag_message(*, message: Message, reporter, reason: str, note: str = "") -> Flag:
-    """Store a report for the moderators with the message as it is now. Raises AlreadyFlagged or ValueError."""
-    return flag_content(
-        reporter=reporter,
-        target=message,
-        target_author=message.author,
-        snapshot=message.body,
-        reason=reason,
-        note=note,
-    )
+    """Store a report for the moderators with the message as it is now (moderation.services.report). Raises
+    ReportError and its kinds (ReportNotFound, AlreadyFlagged, TooManyReports)."""
+    return report(reporter=reporter, kind="message", target_id=message.pk, reason=reason, note=note)
 
 
 def mark_read(*, user, room: Room, seq: int) -> None:
@@ -270,14 +363,17 @@ def save_room(*, actor, room: Room | None, fields: dict, programme_groups) -> Ro
 
 
 def purge_expired_messages(*, now: datetime | None = None) -> int:
-    """Delete messages older than their room's retention period. Messages with an open flag wait for review."""
+    """Delete messages older than their room's retention period. Messages with an open flag or an open review
+    item (held, crisis, screened) wait for review."""
     now = now or timezone.now()
     message_type = ContentType.objects.get_for_model(Message)
     under_review = Flag.objects.filter(target_type=message_type, status=Flag.Status.OPEN).values("target_id")
+    in_queue = ReviewItem.objects.filter(kind="message", status=ReviewItem.Status.OPEN).values("target_id")
     deleted = 0
     for room in Room.objects.filter(retention_days__isnull=False):
         cutoff = now - timedelta(days=room.retention_days)
         with transaction.atomic():
-            count, _ = Message.objects.filter(room=room, created_at__lt=cutoff).exclude(pk__in=under_review).delete()
+            expired = Message.objects.filter(room=room, created_at__lt=cutoff)
+            count, _ = expired.exclude(pk__in=under_review).exclude(pk__in=in_queue).delete()
         deleted += count
     return deleted

@@ -7,9 +7,16 @@ from django.views.decorators.http import require_POST
 from members.audience import Audience, audience_choice_error, audience_q
 from members.http import int_param
 from members.permissions import staff_required
-from moderation.services import AlreadyFlagged
+from moderation.services import (
+    AlreadyFlagged,
+    ItemError,
+    ReportError,
+    ReportNotFound,
+    TooManyReports,
+    act_on_target,
+)
 
-from . import permissions, selectors, services
+from . import permissions, protocol, selectors, services
 from .forms import FlagForm, MessageForm, MuteForm, PresenceForm, RemoveForm, RoomForm
 from .models import Room, RoomMute
 from .protocol import ChatError
@@ -34,7 +41,7 @@ def room_list(request):
 def room(request, slug: str):
     room = selectors.room_for(request.user, slug)
     before_seq = int_param(request.GET, "before", minimum=1)
-    page, has_more = selectors.latest_messages(room, before_seq=before_seq)
+    page, has_more = selectors.latest_messages(room, before_seq=before_seq, viewer=request.user)
     if before_seq is None and page:
         services.mark_read(user=request.user, room=room, seq=page[-1].seq)
     now = timezone.now()
@@ -50,6 +57,9 @@ def room(request, slug: str):
         "open_now": room.is_open_at(now),
         "opens_next": room.next_opening(now),
         "muted": selectors.active_mute(user=request.user, room=room),
+        "read_only": request.user.is_read_only,
+        # Set by `post` after crisis language: shown once, to the writer only.
+        "show_crisis_help": request.session.pop(CRISIS_HELP_KEY, False),
         "form": MessageForm(),
         "flag_form": FlagForm(),
         "visible": selectors.visible_in_presence(request.user),
@@ -59,6 +69,9 @@ def room(request, slug: str):
         context["mute_form"] = MuteForm(members=selectors.recent_authors(room, exclude_user=request.user))
         context["mutes"] = selectors.active_mutes(room)
     return render(request, "chat/room.html", context)
+
+
+CRISIS_HELP_KEY = "chat_crisis_help"
 
 
 def _back(room: Room, anchor: str = "composer"):
@@ -79,12 +92,11 @@ def post(request, slug: str):
     except (ChatError, permissions.ChatPermissionDenied) as refused:
         messages.error(request, refused.detail)
         return _back(room)
+    if posted.held:
+        messages.info(request, protocol.HELD_DETAIL)
     if posted.crisis_html:
-        messages.warning(
-            request,
-            "If things feel heavy right now, you don't have to carry it alone: call or text "
-            "988, or see Get help now at the top of the page.",
-        )
+        request.session[CRISIS_HELP_KEY] = True
+        return _back(room, "crisis-resources")
     return _back(room, f"m-{posted.message.pk}")
 
 
@@ -99,13 +111,22 @@ def _message_in(request, slug: str, pk: int):
 @require_POST
 def remove(request, slug: str, pk: int):
     room, message = _message_in(request, slug, pk)
-    if not message.is_visible:  # a second click, or another moderator was quicker
+    if message.state in (message.State.REMOVED, message.State.HIDDEN):  # a second click, or a quicker moderator
         messages.info(request, "That message was already removed.")
         return _back(room, "messages")
     permissions.check_remove_message(request.user, message)
     form = RemoveForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    services.remove_message(message=message, actor=request.user, reason=reason)
+    if message.author_id == request.user.pk:
+        services.remove_message(message=message, actor=request.user, reason=reason)
+    else:
+        # A moderator's removal goes through moderation: a reason is required, the author is told, and any
+        # open report about the message is decided with it.
+        try:
+            act_on_target(kind="message", target=message, actor=request.user, action="remove", reason=reason)
+        except ItemError as refused:
+            messages.error(request, " ".join(refused.messages))
+            return _back(room, f"m-{message.pk}")
     messages.success(request, "The message was removed.")
     return _back(room, "messages")
 
@@ -120,8 +141,13 @@ def flag(request, slug: str, pk: int):
     try:
         permissions.check_flag_message(request.user, message)
         services.flag_message(message=message, reporter=request.user, **form.cleaned_data)
-    except (AlreadyFlagged, permissions.ChatPermissionDenied) as refused:
+    except ReportNotFound:
+        raise Http404("No such message.") from None
+    except (AlreadyFlagged, TooManyReports, permissions.ChatPermissionDenied) as refused:
         messages.info(request, str(refused))
+        return _back(room, f"m-{message.pk}")
+    except ReportError as refused:
+        messages.error(request, str(refused))
         return _back(room, f"m-{message.pk}")
     messages.success(request, "Thank you. The moderators will look at it; nobody is told who reported it.")
     return _back(room, f"m-{message.pk}")

@@ -27,6 +27,8 @@ PUBLIC_PREFIXES = (
     "/django-admin/login/",
     "/django-admin/password_change/",
 )
+# A suspended or banned member may still see why, and appeal (moderation's standing page), and sign out.
+SHUT_OUT_PREFIXES = ("/my-standing/", "/notifications/")
 # Signed in but not yet let in (applicants): their status page, the guidelines and their own account pages.
 APPLICANT_PREFIXES = ("/accounts/", "/welcome/", "/guidelines/")
 STAFF_PREFIXES = ("/cms/",)
@@ -89,6 +91,11 @@ class MembersOnlyMiddleware:
             if path.startswith(APPLICANT_PREFIXES):
                 return self.get_response(request)
             return redirect("members:status")
+        if user.is_shut_out:
+            # Expiry takes effect by itself: `is_shut_out` compares the end with the clock on every request.
+            if path.startswith(SHUT_OUT_PREFIXES):
+                return self.get_response(request)
+            return redirect("moderation_member:standing")
         if path.startswith(TEAM_PREFIXES):
             from members.permissions import MFA_NEEDED_MESSAGE, check_staff, needs_mfa_setup
 

@@ -12,6 +12,8 @@ one_sign_in = [
     path("cms/login/", views.to_the_one_sign_in),
     re_path(r"^cms/password_reset/", views.to_the_one_sign_in, {"target": "account_reset_password"}),
     path("django-admin/login/", views.to_the_one_sign_in),
+    # Documents' shared-password door (shared passwords are off; a private document asks for the one sign-in).
+    path("documents/authenticate_with_password/<int:restriction_id>/", views.to_the_one_sign_in),
     re_path(r"^django-admin/password_change/", views.to_the_one_sign_in, {"target": "account_change_password"}),
 ]
 
@@ -26,6 +28,7 @@ urlpatterns = one_sign_in + [
     path("chat/", include("chat.urls")),
     path("notifications/", include("notifications.urls")),
     path("moderation/", include("moderation.urls")),
+    path("", include("moderation.member_urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("resources/", include(wagtail_urls)),

@@ -134,12 +134,63 @@ def seed() -> None:
         author = users.get(email)
         if author is None or Topic.objects.filter(category=category, title=title).exists():
             continue
+        # The clinic's own seed content: the demo members' first posts are not held as a new member's would be.
         topic = services.create_topic(
-            category=category, author=author, title=title, body=body, content_warning=content_warning
+            category=category,
+            author=author,
+            title=title,
+            body=body,
+            content_warning=content_warning,
+            hold_first_posts=False,
         )
         for reply_email, reply_body in replies:
             if reply_email in users:
-                services.create_reply(topic=topic, author=users[reply_email], body=reply_body)
+                services.create_reply(topic=topic, author=users[reply_email], body=reply_body, hold_first_posts=False)
     welcome = Topic.objects.filter(category__slug="welcome").order_by("pk").first()
     if welcome is not None and not welcome.pinned:
         services.pin_topic(topic=welcome, actor=staff, reason="Demo: the welcome topic stays on top.")
+    _seed_reports(users)
+
+
+# The review queue is not empty in the demo: a post with crisis language (screening opens an urgent item, and a
+# member reports it too), and two ordinary reports. (author, title, body, [(reporter, reason, note)])
+REPORTED = [
+    (
+        "member2@example.com",
+        "Feeling low tonight",
+        "Everything feels heavy tonight and I keep thinking everyone would be better off without me.",
+        [("member@example.com", "crisis", "I'm worried about Jordan, this doesn't sound like them.")],
+    ),
+    (
+        "member2@example.com",
+        "Supplements that helped me",
+        "Check out my new supplement shop, 20% off for everyone here: just message me for the link.",
+        [("member@example.com", "spam", "")],
+    ),
+    (
+        "member@example.com",
+        "Bumped into someone from group",
+        "I saw Chris M. from Thursday group at the pharmacy on Main Street yesterday, looking rough.",
+        [("member2@example.com", "privacy", "This names someone from our group.")],
+    ),
+]
+
+
+def _seed_reports(users) -> None:
+    from moderation.services import AlreadyFlagged, report
+
+    category = Category.objects.filter(slug="everyday-recovery").first()
+    if category is None:
+        return
+    for email, title, body, reports in REPORTED:
+        author = users.get(email)
+        if author is None or Topic.objects.filter(category=category, title=title).exists():
+            continue
+        topic = services.create_topic(category=category, author=author, title=title, body=body, hold_first_posts=False)
+        post = topic.posts.get(position=1)
+        for reporter_email, reason, note in reports:
+            if reporter_email in users:
+                try:
+                    report(reporter=users[reporter_email], kind="post", target_id=post.pk, reason=reason, note=note)
+                except AlreadyFlagged:
+                    pass

@@ -113,6 +113,28 @@ class CategoryForm(forms.ModelForm):
         return data
 
 
+class PostModerationForm(forms.Form):
+    """A moderator's action on one post from the topic page. The reason is checked by moderation's services
+    (one message for every place a moderator acts), so it is not required here."""
+
+    action = forms.ChoiceField(
+        choices=[
+            ("hide", "Hide"),
+            ("remove", "Remove"),
+            ("restore", "Restore"),
+            ("content_warning", "Content warning"),
+        ]
+    )
+    reason = forms.CharField(required=False, max_length=2000)
+    warning = forms.CharField(required=False, max_length=CW_MAX)
+
+
+class TopicModerationForm(forms.Form):
+    action = forms.ChoiceField(choices=[("lock", "Lock"), ("unlock", "Unlock"), ("move", "Move")])
+    reason = forms.CharField(required=False, max_length=2000)
+    category_id = forms.IntegerField(required=False)
+
+
 def quote_text(post) -> str:
     """A reply's opening quote, linked to its source post."""
     quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())

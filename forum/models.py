@@ -101,6 +101,9 @@ class Post(index.Indexed, models.Model):
     revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # When others could first see it: None while a post held from the start waits for review, so that its
+    # approval sends the notices it would have sent when written (and a later restore sends none again).
+    published_at = models.DateTimeField(null=True, blank=True)
 
     # Indexed explicitly by the services (see forum.search), not by the search library's save signal.
     search_auto_update = False

@@ -54,24 +54,44 @@ def check_see_post(user, post: Post, *, audience_checked: bool = False) -> None:
         raise Http404("No such post.")
 
 
+READ_ONLY_MESSAGE = (
+    "Your account is read-only for the moment, so you can read everything here but not post, reply, edit or "
+    "react. You can see why, and until when, on your account standing page (/my-standing/), and ask for "
+    "another look there."
+)
+
+
+def check_not_read_only(user) -> None:
+    """A muted, suspended or banned member may read but not write (the sanction is read on the user, no query)."""
+    if getattr(user, "is_read_only", False):
+        raise PermissionDenied(READ_ONLY_MESSAGE)
+
+
+def can_write(user) -> bool:
+    return not getattr(user, "is_read_only", False)
+
+
 def _check_can_write_in(user, category: Category) -> None:
+    check_not_read_only(user)
     if category.locked and not can_moderate(user):
         raise PermissionDenied("This category is locked, so new topics and replies are closed.")
 
 
 def check_start_topic(user, category: Category) -> None:
-    """A member who can see the category may start a topic there, unless it is locked."""
+    """A member who can see the category may start a topic there, unless it is locked or they are read-only."""
     check_see_category(user, category)
     _check_can_write_in(user, category)
 
 
 def can_start_topic(user, category: Category) -> bool:
-    return not category.locked or can_moderate(user)
+    return can_write(user) and (not category.locked or can_moderate(user))
 
 
 def check_reply(user, topic: Topic) -> None:
-    """Replies need a visible, unlocked topic in an unlocked category (moderators may still reply)."""
+    """Replies need a visible, unlocked topic in an unlocked category (moderators may still reply), and a member
+    who is not read-only."""
     check_see_topic(user, topic)
+    check_not_read_only(user)
     if topic.state != ContentState.VISIBLE and not can_moderate(user):
         raise PermissionDenied("This topic is waiting for review, so replies are not open yet.")
     if topic.locked and not can_moderate(user):
@@ -80,6 +100,8 @@ def check_reply(user, topic: Topic) -> None:
 
 
 def can_reply(user, topic: Topic) -> bool:
+    if not can_write(user):
+        return False
     if can_moderate(user):
         return True
     return topic.state == ContentState.VISIBLE and not topic.locked and not topic.category.locked
@@ -90,6 +112,7 @@ def check_edit_post(user, post: Post) -> None:
     check_see_post(user, post)
     if post.author_id != user.pk:
         raise PermissionDenied("You can only edit your own posts.")
+    check_not_read_only(user)
     if post.state in (ContentState.HIDDEN, ContentState.REMOVED):
         raise PermissionDenied("This post has been taken down, so it can no longer be edited.")
     if post.topic.locked and not can_moderate(user):
@@ -99,6 +122,7 @@ def check_edit_post(user, post: Post) -> None:
 def can_edit_post(user, post: Post) -> bool:
     return (
         post.author_id == user.pk
+        and can_write(user)
         and post.state in (ContentState.VISIBLE, ContentState.HELD)
         and (not post.topic.locked or can_moderate(user))
     )
@@ -128,8 +152,9 @@ def can_see_history(user, post: Post) -> bool:
 
 
 def check_react(user, post: Post) -> None:
-    """Reactions go on visible posts one can see."""
+    """Reactions go on visible posts one can see, from members who are not read-only."""
     check_see_post(user, post)
+    check_not_read_only(user)
     if post.state != ContentState.VISIBLE:
         raise PermissionDenied("Reactions are only possible on visible posts.")
 
@@ -142,6 +167,11 @@ def check_moderate_forum(user) -> None:
     """Hiding, removing, restoring, locking, pinning and moving are for moderators and staff."""
     if not can_moderate(user):
         raise PermissionDenied("Only moderators can do this.")
+
+
+def can_report_post(user, post: Post) -> bool:
+    """The Report link: on others' visible posts, for members who may write (a report is writing too)."""
+    return post.author_id != user.pk and post.state == ContentState.VISIBLE and can_write(user)
 
 
 def check_move_topic(user, topic: Topic, to_category: Category) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from members.audience import audience_q, members_visible_q
+from members.audience import Audience, audience_q, members_visible_q
 from members.models import User
 from members.permissions import can_moderate
 
@@ -192,6 +192,31 @@ def post_for(user, pk: int) -> Post:
         raise Http404("No such post.")
     check_see_post(user, post, audience_checked=True)
     return post
+
+
+def opening_post_for(user, topic: Topic) -> Post:
+    """The topic's first post (moderators' topic tools act through it), for a topic already checked with
+    `topic_for`."""
+    post = Post.objects.select_related("author").filter(topic=topic, position=1).first()
+    if post is None:
+        raise Http404("No such post.")
+    post.topic = topic
+    check_see_post(user, post, audience_checked=True)
+    return post
+
+
+def move_choices_for(user, topic: Topic) -> list[tuple[int, str]]:
+    """Where a moderator may move the topic: categories they can see, on the same side of the teen/adult line
+    (a teen topic never moves among adults, nor the other way), the current one left out. One query."""
+    teen = Q(audience=Audience.TEENS)
+    same_side = teen if topic.category.audience == Audience.TEENS else ~teen
+    return list(
+        visible_categories_for(user)
+        .filter(same_side)
+        .exclude(pk=topic.category_id)
+        .order_by("position", "name")
+        .values_list("pk", "name")
+    )
 
 
 def revisions_for(post: Post):

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -12,6 +13,7 @@ from audit.services import record_audit
 from members.audience import Audience, audience_groups_error, in_audience
 from members.permissions import can_moderate
 from members.text import clean_member_text
+from moderation.services import CLEAR, Decision, TextBlocked, after_publish, screen_writing
 from notifications.services import notify
 
 from . import search
@@ -45,6 +47,10 @@ class EditConflict(ForumError):
             "Your changes were not saved; the newer text is shown below."
         )
         self.post = post
+
+
+class TextRefused(ForumError):
+    """Screening refused the text (a `block` watched word); the message is the reason written for the member."""
 
 
 # --- checks on input -----------------------------------------------------------------------------
@@ -128,10 +134,35 @@ def refresh_category_stats(*, category: Category) -> None:
     category.save(update_fields=["topic_count", "last_topic", "last_post_at"])
 
 
+# --- screening -----------------------------------------------------------------------------------
+
+HELD_REASON = "Awaiting review: a moderator will look at it soon."
+
+
+def is_in_first_posts(author) -> bool:
+    """Whether the author has published fewer than MODERATION_NEW_MEMBER_HOLD_POSTS posts (one query, none when
+    the hold is off or the author moderates: their writing is never held)."""
+    limit = settings.MODERATION_NEW_MEMBER_HOLD_POSTS
+    if not limit or can_moderate(author):
+        return False
+    return Post.objects.filter(author=author, state=ContentState.VISIBLE)[:limit].count() < limit
+
+
+def _screen(*, author, text: str, first_posts: bool) -> Decision:
+    """The one screening rule for every place members write (moderation.services); a block refuses the text
+    before anything is stored."""
+    try:
+        return screen_writing(author=author, text=text, first_posts=first_posts)
+    except TextBlocked as exc:
+        raise TextRefused(str(exc)) from None
+
+
 # --- posting -------------------------------------------------------------------------------------
 
 
-def _add_post(*, topic: Topic, author, body: str, content_warning: str, quoted_post: Post | None) -> Post:
+def _add_post(
+    *, topic: Topic, author, body: str, content_warning: str, quoted_post: Post | None, held: bool = False
+) -> Post:
     """Append a post to `topic`, inside the caller's transaction.
 
     The topic row is locked first (on SQLite the IMMEDIATE transaction mode in the settings does this job, as
@@ -154,6 +185,9 @@ def _add_post(*, topic: Topic, author, body: str, content_warning: str, quoted_p
         content_warning=content_warning,
         quoted_post=quoted_post,
         created_at=now,
+        state=ContentState.HELD if held else ContentState.VISIBLE,
+        state_reason=HELD_REASON if held else "",
+        published_at=None if held else now,
     )
     post._mentioned = rendered.mentioned
     search.index_post(post)
@@ -161,34 +195,90 @@ def _add_post(*, topic: Topic, author, body: str, content_warning: str, quoted_p
 
 
 @transaction.atomic
-def create_topic(*, category: Category, author, title: str, body: str, content_warning: str = "") -> Topic:
-    """Start a topic with its opening post; the author watches it from then on."""
+def create_topic(
+    *,
+    category: Category,
+    author,
+    title: str,
+    body: str,
+    content_warning: str = "",
+    hold_first_posts: bool = True,
+) -> Topic:
+    """Start a topic with its opening post; the author watches it from then on.
+
+    Title and text are screened first (TextRefused for a `block` match, nothing stored). A held opening post
+    holds its topic too: only the author and moderators see it until a moderator approves it, and no one is
+    told of it before then. `topic.decision` carries the screening decision (crisis help for the author).
+    `hold_first_posts=False` is for the clinic's own seed content (forum.demo), never for members' writing.
+    """
     title, body, content_warning = _clean_title(title), _clean_body(body), _clean_cw(content_warning)
+    decision = _screen(
+        author=author,
+        text=f"{title}\n{content_warning}\n{body}",
+        first_posts=hold_first_posts and is_in_first_posts(author),
+    )
     now = timezone.now()
     # Slow mode is checked in _add_post, under the locks; a refusal there rolls this topic back with it.
-    topic = Topic.objects.create(category=category, title=title, author=author, created_at=now, last_post_at=now)
-    post = _add_post(topic=topic, author=author, body=body, content_warning=content_warning, quoted_post=None)
+    topic = Topic.objects.create(
+        category=category,
+        title=title,
+        author=author,
+        created_at=now,
+        last_post_at=now,
+        state=ContentState.HELD if decision.hold else ContentState.VISIBLE,
+    )
+    post = _add_post(
+        topic=topic, author=author, body=body, content_warning=content_warning, quoted_post=None, held=decision.hold
+    )
     refresh_topic_stats(topic=topic)
     refresh_category_stats(category=category)
     set_subscription(user=author, topic=topic, level=Subscription.Level.WATCHING)
     _mark_read_to(user=author, topic=topic, position=post.position)
-    _notify_for_new_post(post=post, new_topic=True)
+    if not decision.hold:
+        _notify_for_new_post(post=post, new_topic=True)
+    after_publish(kind="post", target=post, decision=decision)
+    topic.decision = post.decision = decision
+    topic.opening_post = post
     return topic
 
 
 @transaction.atomic
 def create_reply(
-    *, topic: Topic, author, body: str, content_warning: str = "", quoted_post: Post | None = None
+    *,
+    topic: Topic,
+    author,
+    body: str,
+    content_warning: str = "",
+    quoted_post: Post | None = None,
+    hold_first_posts: bool = True,
 ) -> Post:
-    """Add a post at the end of `topic`; watchers and mentioned members are told."""
+    """Add a post at the end of `topic`; watchers and mentioned members are told (once it is published).
+
+    Screened like a topic; `post.decision` carries the screening decision.
+    """
     body, content_warning = _clean_body(body), _clean_cw(content_warning)
+    decision = _screen(
+        author=author,
+        text=f"{content_warning}\n{body}",
+        first_posts=hold_first_posts and is_in_first_posts(author),
+    )
     if quoted_post is not None and quoted_post.topic_id != topic.pk:
         quoted_post = None
-    post = _add_post(topic=topic, author=author, body=body, content_warning=content_warning, quoted_post=quoted_post)
+    post = _add_post(
+        topic=topic,
+        author=author,
+        body=body,
+        content_warning=content_warning,
+        quoted_post=quoted_post,
+        held=decision.hold,
+    )
     refresh_topic_stats(topic=topic)
     refresh_category_stats(category=topic.category)
     _mark_read_to(user=author, topic=topic, position=post.position)
-    _notify_for_new_post(post=post, new_topic=False)
+    if not decision.hold:
+        _notify_for_new_post(post=post, new_topic=False)
+    after_publish(kind="post", target=post, decision=decision)
+    post.decision = decision
     return post
 
 
@@ -198,13 +288,25 @@ def edit_post(*, post: Post, editor, body: str, content_warning: str = "", base_
 
     `base_revision` is the revision the editor started from; if the post moved on since, nothing is
     overwritten and EditConflict carries the newer post.
+
+    The new text is screened as a new post is: a block refuses it (nothing stored), a hold takes the post (and,
+    for an opening post, its topic) out of sight until a moderator approves it. `post.decision` carries it.
     """
     body, content_warning = _clean_body(body), _clean_cw(content_warning)
     current = Post.objects.select_for_update().select_related("topic__category").get(pk=post.pk)
     if current.revision != base_revision:
         raise EditConflict(current)
     if current.body == body and current.content_warning == content_warning:
+        current.decision = CLEAR
         return current
+    title = f"{current.topic.title}\n" if current.position == 1 else ""
+    decision = _screen(
+        author=current.author,
+        text=f"{title}{content_warning}\n{body}",
+        # The new-member hold is about new posts: a post a moderator already let through is not held again for
+        # an edit (watched words still screen the new text).
+        first_posts=False,
+    )
     now = timezone.now()
     mentioned_before = {u.pk for u in render_post(current.body, current.topic.category).mentioned}
     PostRevision.objects.create(
@@ -224,8 +326,13 @@ def edit_post(*, post: Post, editor, body: str, content_warning: str = "", base_
     current.edited_at = now
     current.save(update_fields=["body", "html", "content_warning", "revision", "edited_at"])
     search.index_post(current)
-    # Only members newly mentioned by this edit hear about it.
-    _notify_mentions(post=current, users=[u for u in rendered.mentioned if u.pk not in mentioned_before])
+    if decision.hold and current.state == ContentState.VISIBLE:
+        _set_post_state(post=current, state=ContentState.HELD, actor=None, reason=HELD_REASON)
+    if current.state == ContentState.VISIBLE:
+        # Only members newly mentioned by this edit hear about it (a held post tells no one until approved).
+        _notify_mentions(post=current, users=[u for u in rendered.mentioned if u.pk not in mentioned_before])
+    after_publish(kind="post", target=current, decision=decision)
+    current.decision = decision
     return current
 
 
@@ -236,7 +343,11 @@ def _set_post_state(*, post: Post, state: str, actor, reason: str, carry_topic: 
     post.state = state
     post.state_changed_by = actor
     post.state_reason = reason or ""
-    post.save(update_fields=["state", "state_changed_by", "state_reason"])
+    fields = ["state", "state_changed_by", "state_reason"]
+    if state == ContentState.VISIBLE and post.published_at is None:
+        post.published_at = timezone.now()
+        fields.append("published_at")
+    post.save(update_fields=fields)
     refresh_topic_stats(topic=post.topic)
     if post.position == 1 and carry_topic:
         # A moderator acting on the opening post acts on the topic: it leaves lists and search with it.
@@ -263,25 +374,75 @@ def remove_own_post(*, post: Post, actor) -> Post:
 
 @transaction.atomic
 def hide_post(*, post: Post, actor, reason: str) -> Post:
-    """A moderator hides a post from members (kept for review and appeal)."""
+    """A moderator (or, with no actor, the system after several reports) hides a post from members; it is kept
+    for review and appeal."""
+    old_state = post.state
     _set_post_state(post=post, state=ContentState.HIDDEN, actor=actor, reason=reason)
-    record_audit(actor=actor, action=AuditAction.HIDE_POST, target=post, reason=reason)
+    record_audit(
+        actor=actor,
+        action=AuditAction.HIDE_POST,
+        target=post,
+        reason=reason,
+        changes={"state": (old_state, ContentState.HIDDEN)},
+    )
     return post
 
 
 @transaction.atomic
 def remove_post(*, post: Post, actor, reason: str) -> Post:
     """A moderator removes a post; removal is never destruction."""
+    old_state = post.state
     _set_post_state(post=post, state=ContentState.REMOVED, actor=actor, reason=reason)
-    record_audit(actor=actor, action=AuditAction.REMOVE_POST, target=post, reason=reason)
+    record_audit(
+        actor=actor,
+        action=AuditAction.REMOVE_POST,
+        target=post,
+        reason=reason,
+        changes={"state": (old_state, ContentState.REMOVED)},
+    )
     return post
 
 
 @transaction.atomic
 def restore_post(*, post: Post, actor, reason: str) -> Post:
-    """Make a held, hidden or removed post visible again."""
+    """Make a held, hidden or removed post visible again.
+
+    A post published for the first time now (it was held from the start) tells mentioned members and watchers
+    now, as it would have when written; a post that was out before is not announced twice.
+    """
+    first_publication = post.published_at is None
+    old_state = post.state
     _set_post_state(post=post, state=ContentState.VISIBLE, actor=actor, reason=reason)
-    record_audit(actor=actor, action=AuditAction.RESTORE_POST, target=post, reason=reason)
+    record_audit(
+        actor=actor,
+        action=AuditAction.RESTORE_POST,
+        target=post,
+        reason=reason,
+        changes={"state": (old_state, ContentState.VISIBLE)},
+    )
+    if first_publication:
+        post._mentioned = render_post(post.body, post.topic.category).mentioned
+        _notify_for_new_post(post=post, new_topic=post.position == 1)
+    return post
+
+
+@transaction.atomic
+def set_content_warning(*, post: Post, actor, reason: str, warning: str) -> Post:
+    """A moderator folds a post behind a content warning (or changes it; empty takes it away). A no-op writes
+    nothing."""
+    warning = _clean_cw(warning)
+    old = post.content_warning
+    if old == warning:
+        return post
+    post.content_warning = warning
+    post.save(update_fields=["content_warning"])
+    record_audit(
+        actor=actor,
+        action=AuditAction.CONTENT_WARNING,
+        target=post,
+        reason=reason,
+        changes={"content_warning": (old, warning)},
+    )
     return post
 
 

@@ -9,22 +9,44 @@ from django.views.decorators.http import require_POST
 from members.audience import audience_choice_error, audience_q
 from members.http import int_param
 from members.permissions import can_moderate, staff_required
+from moderation.services import ItemError, act_on_target
 
 from . import permissions, selectors, services
 from .forms import (
     CategoryForm,
     EditPostForm,
+    PostModerationForm,
     ReactionForm,
     ReplyForm,
     SearchForm,
     SubscriptionForm,
     TopicForm,
+    TopicModerationForm,
     quote_text,
 )
 from .markup import html_to_text
 from .models import POSTS_PER_PAGE, TOPICS_PER_PAGE, Category, Subscription
 from .search import highlight, search_for_page
 from .services import EditConflict, ForumError
+
+# A one-time mark in the writer's own session: the page they land on after posting crisis language shows them
+# the help box (privately: nothing about it is stored on the post or shown to anyone else).
+CRISIS_HELP_SESSION_KEY = "forum_crisis_help"
+HELD_MESSAGE = (
+    "Thank you for writing. Awaiting review: a moderator will look at it soon, and until then only you can see it."
+)
+
+
+def _after_writing(request, decision) -> None:
+    if decision.crisis:
+        request.session[CRISIS_HELP_SESSION_KEY] = True
+    if decision.hold:
+        messages.info(request, HELD_MESSAGE)
+
+
+def _refused(request, exc: PermissionDenied):
+    """A kind page for a write that is not open to this member (a read-only member is shown where to see why)."""
+    return render(request, "forum/refused.html", {"reason": str(exc)}, status=403)
 
 
 def _page_number(request) -> int:
@@ -50,6 +72,7 @@ def _attach_urls(posts) -> None:
     authors: dict[int, str] = {}
     for post in posts:
         post.url = reverse("forum:post", args=[post.pk])
+        post.url_report = reverse("moderation_member:report", args=["post", post.pk])
         if post.author_id not in authors:
             authors[post.author_id] = reverse("forum:member", args=[post.author_id])
         post.url_author = authors[post.author_id]
@@ -100,7 +123,9 @@ def topic_new(request, slug: str):
             form.add_error(None, str(exc))
             status = 403 if isinstance(exc, PermissionDenied) else 400
         else:
-            messages.success(request, "Your topic is up. You're watching it, so you'll hear about replies.")
+            if not topic.decision.hold:
+                messages.success(request, "Your topic is up. You're watching it, so you'll hear about replies.")
+            _after_writing(request, topic.decision)
             return redirect(topic)
     elif request.method == "POST":
         status = 400
@@ -120,6 +145,7 @@ def topic(request, pk: int):
     if posts:
         services.mark_topic_read(user=user, topic=topic, position=posts[-1].position, known=read_before)
     reply_form = ReplyForm() if permissions.can_reply(user, topic) else None
+    is_moderator = can_moderate(user)
     return render(
         request,
         "forum/topic.html",
@@ -135,7 +161,11 @@ def topic(request, pk: int):
             "reply_url": reverse("forum:reply", args=[topic.pk]),
             "level": topic.my_level or Subscription.Level.NORMAL,
             "levels": Subscription.Level.choices,
-            "is_moderator": can_moderate(user),
+            "is_moderator": is_moderator,
+            # Only moderators get the move list (one query); members' pages keep their pinned query count.
+            "move_choices": selectors.move_choices_for(user, topic) if is_moderator else [],
+            "crisis_help": request.session.pop(CRISIS_HELP_SESSION_KEY, False),
+            "can_write": permissions.can_write(user),
         },
     )
 
@@ -173,6 +203,7 @@ def reply(request, pk: int):
             except ForumError as exc:
                 form.add_error(None, str(exc))
             else:
+                _after_writing(request, post.decision)
                 return redirect(post)
         status = 400
     return render(request, "forum/reply.html", {"topic": topic, "form": form}, status=status)
@@ -189,14 +220,17 @@ def post_permalink(request, pk: int):
 def post_edit(request, pk: int):
     user = request.user
     post = selectors.post_for(user, pk)
-    permissions.check_edit_post(user, post)
+    try:
+        permissions.check_edit_post(user, post)
+    except PermissionDenied as exc:
+        return _refused(request, exc)
     conflict = None
     status = 200
     if request.method == "POST":
         form = EditPostForm(request.POST)
         if form.is_valid():
             try:
-                services.edit_post(post=post, editor=user, **form.cleaned_data)
+                edited = services.edit_post(post=post, editor=user, **form.cleaned_data)
             except EditConflict as exc:
                 conflict = exc.post
                 # Keep the member's text in the form, now based on the newer revision, so a second save is
@@ -211,7 +245,9 @@ def post_edit(request, pk: int):
                 form.add_error(None, str(exc))
                 status = 400
             else:
-                messages.success(request, "Your changes are saved.")
+                if not edited.decision.hold:
+                    messages.success(request, "Your changes are saved.")
+                _after_writing(request, edited.decision)
                 return redirect(post)
         else:
             status = 400
@@ -242,7 +278,10 @@ def post_history(request, pk: int):
 @require_POST
 def post_react(request, pk: int):
     post = selectors.post_for(request.user, pk)
-    permissions.check_react(request.user, post)
+    try:
+        permissions.check_react(request.user, post)
+    except PermissionDenied as exc:
+        return _refused(request, exc)
     form = ReactionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That reaction isn't one we offer.")
@@ -321,6 +360,54 @@ def member(request, pk: int):
     return render(
         request, "forum/member.html", {"person": person, "posts": selectors.recent_posts_by(request.user, person)}
     )
+
+
+# --- moderators: tools on the topic page ---------------------------------------------------------------------
+
+_DONE = {
+    "hide": "The post is hidden. Its author sees your reason and can ask for another look.",
+    "remove": "The post is removed. Its author sees your reason and can ask for another look.",
+    "restore": "The post is visible again.",
+    "content_warning": "The content warning is set.",
+    "lock": "The topic is locked: replies are closed.",
+    "unlock": "The topic is open for replies again.",
+    "move": "The topic is moved.",
+}
+
+
+def _moderate(request, *, post, form, fallback: str):
+    """One moderator action through moderation's services (the same as the queue's, audited, the author told);
+    a refusal changes nothing and says why."""
+    if not form.is_valid():
+        messages.error(request, "Choose what to do.")
+        return _back(request, fallback)
+    data = form.cleaned_data
+    options = {k: data[k] for k in ("warning", "category_id") if data.get(k) not in (None, "")}
+    try:
+        act_on_target(
+            kind="post", target=post, actor=request.user, action=data["action"], reason=data["reason"], **options
+        )
+    except ItemError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _DONE[data["action"]])
+    return _back(request, fallback)
+
+
+@require_POST
+def post_moderate(request, pk: int):
+    permissions.check_moderate_forum(request.user)
+    # Through the selector: a moderator not cleared for teen spaces gets 404 for a teen post, as on its page.
+    post = selectors.post_for(request.user, pk)
+    return _moderate(request, post=post, form=PostModerationForm(request.POST), fallback=post.get_absolute_url())
+
+
+@require_POST
+def topic_moderate(request, pk: int):
+    permissions.check_moderate_forum(request.user)
+    topic = selectors.topic_for(request.user, pk)
+    post = selectors.opening_post_for(request.user, topic)
+    return _moderate(request, post=post, form=TopicModerationForm(request.POST), fallback=topic.get_absolute_url())
 
 
 # --- staff: categories ---------------------------------------------------------------------------

@@ -1,11 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
-
-
-def _ensure_roles(sender, **kwargs):
-    from .setup import ensure_roles_and_groups
-
-    ensure_roles_and_groups()
 
 
 class MembersConfig(AppConfig):
@@ -15,5 +8,5 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from . import signals  # noqa: F401
 
-        # After every app's migrations, so that Wagtail's and the moderation permissions exist.
-        post_migrate.connect(_ensure_roles, dispatch_uid="members.ensure_roles")
+        # The roles and programme groups come from a data migration (0004), run once: no post_migrate hook puts
+        # back what staff changed since.

@@ -198,6 +198,31 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(required=False, max_length=500, label="Reason (optional)")
 
 
+class ApprovalForm(ReasonForm):
+    """Approving an applicant (approval mode): staff place them in programme groups on their side of the age line."""
+
+    groups = forms.ModelMultipleChoiceField(
+        queryset=ProgrammeGroup.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Programme groups",
+    )
+
+    def __init__(self, *args, applicant: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.applicant = applicant
+
+    def clean_groups(self):
+        groups = self.cleaned_data["groups"]
+        if services.groups_across_age_line(member=self.applicant, groups=groups):
+            side = "teen" if self.applicant.is_teen else "adult"
+            raise ValidationError(
+                f"{self.applicant.display_name} joins {side} spaces, so only {side} programme groups fit. "
+                "Please untick the others."
+            )
+        return groups
+
+
 class MemberSettingsForm(forms.Form):
     groups = forms.ModelMultipleChoiceField(
         queryset=ProgrammeGroup.objects.all(),

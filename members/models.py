@@ -41,11 +41,16 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
 
+class Restriction(models.TextChoices):
+    MUTE = "mute", "Read-only"
+    SUSPENSION = "suspension", "Suspended"
+    BAN = "ban", "Banned"
+
+
 class User(AbstractUser):
     """A person with an account. Known to others only by `display_name`, never by email."""
 
     username = None
-    first_name = None
     last_name = None
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=40)
@@ -56,6 +61,11 @@ class User(AbstractUser):
     # Staff and moderators who may see teen spaces.
     teen_cleared = models.BooleanField(default=False)
     declined_at = models.DateTimeField(null=True, blank=True)
+    # The strongest sanction in force, mirrored here by moderation's services so that the members-only gate,
+    # every write check and every socket read it with no query. The Sanction rows are the record.
+    restriction = models.CharField(max_length=12, choices=Restriction.choices, blank=True)
+    # None with a restriction: until lifted (a ban). Past: expired, whatever `restriction` still says.
+    restricted_until = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -68,6 +78,25 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name
+
+    # Wagtail's admin (dashboard greeting, revisions, workflow emails) and Django's name people by these; the
+    # pseudonym is the only name this site knows.
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
+    # No first-name field (it replaces the one AbstractUser has): Wagtail's sidebar greets people by `first_name`,
+    # and would otherwise fall back to their email address on a shared screen.
+    @property
+    def first_name(self) -> str:
+        return self.display_name
+
+    @first_name.setter
+    def first_name(self, value) -> None:
+        # Libraries that fill in a first name (allauth's social sign-up) must not change the pseudonym.
+        pass
 
     @property
     def age(self) -> int:
@@ -125,6 +154,26 @@ class User(AbstractUser):
     def is_approved_member(self) -> bool:
         """An approved, active member with a verified email: the members-only gate lets them in."""
         return self.is_active and self.approved_at is not None and self.email_verified
+
+    @property
+    def restriction_in_force(self) -> str:
+        """ "mute", "suspension", "ban" or "": expiry takes effect by itself, read on access."""
+        if not self.restriction:
+            return ""
+        if self.restricted_until is not None and self.restricted_until <= timezone.now():
+            return ""
+        return self.restriction
+
+    @property
+    def is_read_only(self) -> bool:
+        """Muted, suspended or banned: may not write anywhere (posts, replies, chat, reactions). Reporting stays
+        open to a muted member: it is how someone tells the moderators they are being harmed."""
+        return bool(self.restriction_in_force)
+
+    @property
+    def is_shut_out(self) -> bool:
+        """Suspended or banned: only their account-standing page, the crisis page and sign-out open."""
+        return self.restriction_in_force in (Restriction.SUSPENSION, Restriction.BAN)
 
     @property
     def member_since(self) -> int:

@@ -61,3 +61,8 @@ def check_move_across_age_line(user, member, *, year_of_birth: int) -> None:
     crosses = is_adult_year(year_of_birth) == member.is_teen
     if crosses and not user.teen_cleared:
         raise PermissionDenied("Only teen-cleared staff can move a member between teen and adult spaces.")
+
+
+def can_report_member(user, member) -> bool:
+    """Any member may report another they can see (moderation decides); nobody reports themselves."""
+    return user.is_authenticated and user.is_approved_member and user.pk != member.pk

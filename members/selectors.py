@@ -26,3 +26,10 @@ def members_for_staff(viewer: User) -> QuerySet[User]:
         .prefetch_related("groups", Prefetch("programme_memberships__group", queryset=ProgrammeGroup.objects.all()))
         .order_by("display_name")
     )
+
+
+def visible_members(viewer: User) -> QuerySet[User]:
+    """Approved, active members `viewer` may see at all: teens and adults never see each other."""
+    if not (viewer.is_authenticated and viewer.is_approved_member):
+        return User.objects.none()
+    return User.objects.filter(members_visible_q(viewer), is_active=True, approved_at__isnull=False)

@@ -153,12 +153,28 @@ def mark_email_verified(*, user: User) -> None:
         user.save(update_fields=["email_verified"])
 
 
+def groups_across_age_line(*, member: User, groups) -> list:
+    """The programme groups that do not fit the member's side of the age line (teen groups only for teens)."""
+    return [g for g in groups if g.for_teens != member.is_teen]
+
+
 @transaction.atomic
-def approve_applicant(*, applicant: User, actor: User, reason: str = "") -> None:
+def approve_applicant(*, applicant: User, actor: User, reason: str = "", groups=()) -> None:
+    """Let an applicant in (approval mode), placed in the programme groups staff chose, and tell them by a
+    discreet email once it is saved. Audited: the approval, and the groups as a change.
+
+    Raises ValueError for a group across the age line (staff's form refuses it first, with a reason).
+    """
+    groups = list(groups)
+    if groups_across_age_line(member=applicant, groups=groups):
+        raise ValueError("An applicant's programme groups must be on their side of the age line.")
     applicant.approved_at = timezone.now()
     applicant.declined_at = None
     applicant.save(update_fields=["approved_at", "declined_at"])
     record_audit(actor=actor, action=AuditAction.APPROVE, target=applicant, reason=reason)
+    if groups:
+        set_programme_groups(member=applicant, groups=groups, actor=actor)
+    tasks.enqueue_after_commit(tasks.send_approval_email, user_id=applicant.pk)
 
 
 @transaction.atomic
@@ -272,3 +288,14 @@ def update_member_settings(*, member: User, actor: User, groups, role: str, teen
             changes={"teen_cleared": (was_cleared, cleared)},
         )
         announce_access_changed(member.pk)
+
+
+def set_member_restriction(*, member: User, restriction: str, until) -> None:
+    """Mirror the strongest sanction in force onto the account (moderation's sanction services call this in
+    their own audited transaction); open pages and sockets follow at once."""
+    if (member.restriction, member.restricted_until) == (restriction, until):
+        return
+    member.restriction = restriction
+    member.restricted_until = until
+    member.save(update_fields=["restriction", "restricted_until"])
+    announce_access_changed(member.pk)

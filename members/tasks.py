@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskContext, task
 
-from .models import Invitation
+from .models import Invitation, User
 
 logger = logging.getLogger(__name__)
 
@@ -105,3 +105,20 @@ def send_invitation_email(context: TaskContext, invitation_id: int, attempt: int
     except Exception as exc:
         _retry_or_raise(send_invitation_email, {"invitation_id": invitation_id}, attempt, exc)
     Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=timezone.now())
+
+
+@task(takes_context=True)
+def send_approval_email(context: TaskContext, user_id: int, attempt: int = 1) -> None:
+    """Tell an approved applicant they can sign in. Discreet: the subject and body name no clinic, programme or
+    group (the email itself may be read by someone else), only that an account is ready."""
+    user = User.objects.filter(pk=user_id, is_active=True, approved_at__isnull=False).first()
+    if user is None:
+        return
+    body = render_to_string(
+        "members/email/approved.txt",
+        {"user": user, "sign_in_url": settings.WAGTAILADMIN_BASE_URL + reverse("account_login")},
+    )
+    try:
+        send_mail("Your account is ready", body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    except Exception as exc:
+        _retry_or_raise(send_approval_email, {"user_id": user_id}, attempt, exc)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("staff/approvals/<int:pk>/<str:decision>/", views.approval_decide, name="approval_decide"),
     path("staff/members/", views.member_list, name="members"),
     path("staff/members/<int:pk>/", views.member_detail, name="member_detail"),
+    path("members/<int:pk>/", views.profile, name="profile"),
     path("staff/members/<int:pk>/age/", views.member_year_of_birth, name="member_year_of_birth"),
 ]

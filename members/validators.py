@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from .models import ADULT_AGE, TEEN_MIN_AGE, User
+from .naming import name_problem
 from .text import clean_member_text
 
 DISPLAY_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{1,28}[A-Za-z0-9]$")
@@ -22,6 +23,10 @@ def clean_display_name(value: str, *, exclude_user_id: int | None = None) -> str
     squashed = re.sub(r"[^a-z]", "", name.lower())
     if any(part in squashed for part in RESERVED_NAME_PARTS) or squashed in {"mod", "mods"}:
         raise ValidationError("That name could be mistaken for the clinic team. Please choose another.")
+    # Watched words (moderation registers its screen here; members cannot import it).
+    problem = name_problem(name)
+    if problem:
+        raise ValidationError(problem)
     taken = User.objects.filter(display_name__iexact=name)
     if exclude_user_id:
         taken = taken.exclude(pk=exclude_user_id)

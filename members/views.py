@@ -3,9 +3,9 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
-from .forms import InvitationForm, MemberSettingsForm, ReasonForm, YearOfBirthForm
-from .models import Role
+from . import permissions, selectors, services
+from .forms import ApprovalForm, InvitationForm, MemberSettingsForm, ReasonForm, YearOfBirthForm
+from .models import ProgrammeGroup, Role
 from .permissions import check_move_across_age_line, staff_required
 
 
@@ -76,6 +76,7 @@ def invitation_revoke(request, pk: int):
 
 @staff_required
 def approval_queue(request):
+    groups = list(ProgrammeGroup.objects.all())
     return render(
         request,
         "members/approvals.html",
@@ -83,6 +84,9 @@ def approval_queue(request):
             "applicants": selectors.applicants_awaiting_approval(request.user),
             "form": ReasonForm(),
             "signup_mode": settings.COMMUNITY_SIGNUP_MODE,
+            # Each applicant is offered the groups of their own side of the age line only.
+            "adult_groups": [g for g in groups if not g.for_teens],
+            "teen_groups": [g for g in groups if g.for_teens],
         },
     )
 
@@ -91,14 +95,22 @@ def approval_queue(request):
 @require_POST
 def approval_decide(request, pk: int, decision: str):
     applicant = get_object_or_404(selectors.applicants_awaiting_approval(request.user), pk=pk)
+    if decision == "approve":
+        form = ApprovalForm(request.POST, applicant=applicant)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect("members:approvals")
+        groups = form.cleaned_data["groups"]
+        services.approve_applicant(
+            applicant=applicant, actor=request.user, reason=form.cleaned_data["reason"], groups=groups
+        )
+        placed = f" in {', '.join(sorted(g.name for g in groups))}" if groups else ""
+        messages.success(request, f"{applicant.display_name} is approved{placed}; we let them know by email.")
+        return redirect("members:approvals")
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    if decision == "approve":
-        services.approve_applicant(applicant=applicant, actor=request.user, reason=reason)
-        messages.success(request, f"{applicant.display_name} is approved.")
-    else:
-        services.decline_applicant(applicant=applicant, actor=request.user, reason=reason)
-        messages.success(request, f"{applicant.display_name} was declined.")
+    services.decline_applicant(applicant=applicant, actor=request.user, reason=reason)
+    messages.success(request, f"{applicant.display_name} was declined.")
     return redirect("members:approvals")
 
 
@@ -176,3 +188,14 @@ def member_year_of_birth(request, pk: int):
         note = f" They are now in {side} spaces; please check their programme groups."
     messages.success(request, f"Saved the year of birth for {member.display_name}.{note}")
     return redirect("members:member_detail", pk=member.pk)
+
+
+def profile(request, pk: int):
+    """A member's public face here: their display name and the year they joined, nothing more (pseudonyms,
+    privacy by default). Across the teen/adult line, or not a member, the page does not exist (404)."""
+    member = get_object_or_404(selectors.visible_members(request.user), pk=pk)
+    return render(
+        request,
+        "members/profile.html",
+        {"member": member, "can_report": permissions.can_report_member(request.user, member)},
+    )

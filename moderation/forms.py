@@ -90,3 +90,145 @@ class AuditFilterForm(forms.Form):
             "date_from": data.get("date_from"),
             "date_to": data.get("date_to"),
         }
+
+
+# --- The review queue, items, sanctions and appeals (moderators) ------------------------------------------------
+
+REASON_REQUIRED = "Please give a reason: it goes in the audit log, and the member sees it where it is theirs."
+
+
+def _reason_field(label: str = "Reason", help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=help_text,
+        error_messages={"required": REASON_REQUIRED},
+    )
+
+
+class QueueFilterForm(forms.Form):
+    show = forms.ChoiceField(label="Show", required=False)
+    reason = forms.ChoiceField(label="Reason reported", required=False)
+    kind = forms.ChoiceField(label="Kind", required=False)
+
+    def __init__(self, *args, shows=(), kinds=(), reasons=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["show"].choices = list(shows)
+        self.fields["reason"].choices = [("", "Any reason"), *reasons]
+        self.fields["kind"].choices = [("", "Any kind"), *kinds]
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {"show": data.get("show") or "open", "reason": data.get("reason") or "", "kind": data.get("kind") or ""}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect)
+    reason = _reason_field(help_text="Written in the audit log. When you hide or remove, the author sees it too.")
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = list(choices)
+
+
+class ToolForm(forms.Form):
+    """A content warning, lock, unlock or move: `tool` says which (the button pressed)."""
+
+    tool = forms.CharField(widget=forms.HiddenInput)
+    warning = forms.CharField(label="Content warning members will see", required=False, max_length=200)
+    category_id = forms.TypedChoiceField(label="Move to", required=False, coerce=int, empty_value=None)
+    reason = _reason_field()
+
+    def __init__(self, *args, move_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category_id"].choices = [("", "Choose a category"), *move_choices]
+
+    def options(self) -> dict:
+        data = self.cleaned_data
+        if data["tool"] == "content_warning":
+            return {"warning": data.get("warning") or ""}
+        if data["tool"] == "move":
+            return {"category_id": data.get("category_id")}
+        return {}
+
+
+class RestoreForm(forms.Form):
+    reason = _reason_field()
+
+
+class SanctionForm(forms.Form):
+    kind = forms.ChoiceField(label="What", widget=forms.RadioSelect)
+    days = forms.IntegerField(label="Days", required=False, min_value=0, max_value=365)
+    hours = forms.IntegerField(label="Hours", required=False, min_value=0, max_value=23)
+    reason = _reason_field(help_text="The member reads this, so write it for them: what happened and what to do.")
+
+    def __init__(self, *args, **kwargs):
+        from .models import Sanction
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (Sanction.Kind.WARNING, "Warn (stays on their record)"),
+            (Sanction.Kind.MUTE, "Mute: read-only for the time below"),
+            (Sanction.Kind.SUSPENSION, "Suspend for the time below"),
+            (Sanction.Kind.BAN, "Ban until lifted"),
+        ]
+
+
+class LiftForm(forms.Form):
+    reason = _reason_field()
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label="Add a private note",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only moderators see these notes; the member never does.",
+        error_messages={"required": "The note is empty."},
+    )
+
+
+class AppealDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        choices=[("grant", "Grant: lift the sanction or restore the content"), ("decline", "Decline: it stands")],
+    )
+    note = _reason_field(label="Note to the member", help_text="The member reads this with the decision.")
+
+
+# --- Members: reports and appeals -------------------------------------------------------------------------------
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="What is the concern?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose what the concern is."},
+    )
+    note = forms.CharField(
+        label="Anything the moderators should know? (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The person you report never learns who reported them.",
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        from .models import REPORT_REASONS, Flag
+
+        super().__init__(*args, **kwargs)
+        # Crisis first: it is the one that matters most and must never be missed.
+        reasons = sorted(REPORT_REASONS, key=lambda choice: choice[0] != Flag.Reason.CRISIS)
+        self.fields["reason"].choices = reasons
+
+
+class AppealForm(forms.Form):
+    message = forms.CharField(
+        label="Why would you like this looked at again?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Please say in a few words why you would like this looked at again."},
+    )

@@ -1,41 +1,26 @@
-"""Member-facing reads of the resource pages: every listing, search and teaser goes through Wagtail's view
-restrictions (page privacy: signed-in users, certain groups, or a shared password), as serving a page does.
+"""Member-facing reads of the resource pages: every listing, search and teaser leaves out the private sections this
+request may not see (resources.permissions), as serving a page does.
 
-Wagtail checks a restriction when a page is served (`PageViewRestriction.accept_request`, in its
-`before_serve_page` hook), but `get_children().live()` and search know nothing of it, so titles of private
-pages would show in lists. `PageQuerySet.public()` would hide every private page, even from the people it is
-for; instead, each request leaves out exactly the private sections it does not pass. Restrictions are few (one
-per private section), so they are read in one query, the member's groups in one more, whatever the number of
-pages.
+Wagtail checks a restriction only when a page is served; `live()` and search know nothing of it, so titles of
+private pages would show in lists. `PageQuerySet.public()` would hide every private page, even from the people it
+is for; instead each request leaves out exactly the sections it does not pass. Restrictions are few (one per
+private section), so they are read once per request, whatever the number of pages.
 """
 
+from django.core.paginator import Paginator
 from django.db.models import Q
-from wagtail.models import Page, PageViewRestriction
+from taggit.models import Tag
+from wagtail.models import Page
 
-from .models import ResourceIndexPage, ResourcePage
+from .models import CrisisPage, MeetingSchedulePage, ResourceIndexPage, ResourcePage
+from .permissions import restriction_reader
 
 MAX_QUERY = 100
 MAX_TERMS = 8
+PER_PAGE = 20
 
 
-def _passes(restriction: PageViewRestriction, request, group_ids: set[int]) -> bool:
-    if restriction.restriction_type == PageViewRestriction.GROUPS:
-        # accept_request would query the member's groups once per restriction; the same rule on ids read once.
-        if request.user.is_site_admin:
-            return True
-        return any(group.pk in group_ids for group in restriction.groups.all())
-    return restriction.accept_request(request)  # login and password: no query (session and user only)
-
-
-def private_paths_for(request) -> list[str]:
-    """Tree paths of the private sections this request may not see (each covers the page and all below it)."""
-    user = request.user
-    group_ids = set(user.groups.values_list("pk", flat=True)) if user.is_authenticated else set()
-    restrictions = PageViewRestriction.objects.select_related("page").prefetch_related("groups")
-    return [r.page.path for r in restrictions if not _passes(r, request, group_ids)]
-
-
-def _hidden_q(paths: list[str]) -> Q:
+def _hidden_q(paths) -> Q:
     q = Q(pk__in=[])
     for path in paths:
         q |= Q(path__startswith=path)
@@ -45,15 +30,10 @@ def _hidden_q(paths: list[str]) -> Q:
 def visible_pages_for(request, pages=None):
     """Live pages (of `pages`, or all resource pages) that this request may see."""
     pages = ResourcePage.objects.all() if pages is None else pages
-    return pages.live().exclude(_hidden_q(private_paths_for(request)))
+    return pages.live().exclude(_hidden_q(restriction_reader(request).hidden_paths))
 
 
-def children_for(request, page: Page):
-    """The live subpages of `page` the request may see, in the order staff arranged them."""
-    return visible_pages_for(request, page.get_children()).specific()
-
-
-def latest_resources_for(request, *, limit: int = 5) -> list[Page]:
+def latest_resources_for(request, *, limit: int = 5) -> list[ResourcePage]:
     """The most recently published resource pages the request may see (for the home page)."""
     return list(visible_pages_for(request).order_by("-first_published_at", "-pk")[:limit])
 
@@ -64,17 +44,47 @@ def clean_resource_query(query: str) -> str:
     return " ".join(words[:MAX_TERMS])
 
 
-def search_resources(request, query: str, *, limit: int = 20) -> list[Page]:
+def search_resources(request, query: str, *, limit: int = 20) -> list[ResourcePage]:
     """Resource pages matching `query` that the request may see, best first."""
     query = clean_resource_query(query)
     if not query:
         return []
-    hidden = tuple(private_paths_for(request))
-    index = ResourceIndexPage.objects.first()
+    reader = restriction_reader(request)
     pages = ResourcePage.objects.live()
-    if index is not None:
-        pages = pages.descendant_of(index)
     # The search backend filters only on indexed fields; the private sections are left out afterwards, from a
     # few more hits than needed, so that hidden pages can neither show nor crowd out visible ones.
     hits = pages.search(query, operator="and")[: limit + 50]
-    return [page for page in hits if not page.path.startswith(hidden)][:limit]
+    return [page for page in hits if reader.may_see(page)][:limit]
+
+
+def topic_tags_for(request) -> list[Tag]:
+    """The topics of the pages this request may see (a topic only on hidden pages would give them away)."""
+    visible = visible_pages_for(request).values("pk")
+    tags = Tag.objects.filter(resources_resourcepagetag_items__content_object__in=visible)
+    return list(tags.distinct().order_by("name"))
+
+
+def resource_listing_for(request, index: ResourceIndexPage, *, params) -> dict:
+    """The /resources/ page: visible resource pages newest first, one topic or a search, a page at a time."""
+    query = clean_resource_query(params.get("q", ""))
+    tags = topic_tags_for(request)
+    tag = next((t for t in tags if t.slug == params.get("topic", "")), None)
+    pages = visible_pages_for(request, ResourcePage.objects.descendant_of(index))
+    if tag is not None:
+        pages = pages.filter(tags=tag)
+    pages = pages.order_by("-first_published_at", "-pk").prefetch_related("tags")
+    listing = Paginator(pages, PER_PAGE).get_page(params.get("page"))
+    others = visible_pages_for(request, index.get_children().type(MeetingSchedulePage, CrisisPage)).specific()
+    return {
+        "query": query,
+        "results": search_resources(request, query) if query else None,
+        "tags": tags,
+        "tag": tag,
+        "listing": listing,
+        "elided_pages": listing.paginator.get_elided_page_range(listing.number, on_each_side=1, on_ends=1),
+        "other_pages": list(others),
+    }
+
+
+def meeting_schedules_for(request) -> list[Page]:
+    return list(visible_pages_for(request, MeetingSchedulePage.objects.all()))

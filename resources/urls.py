@@ -1,7 +1,10 @@
-from django.urls import path
+from django.urls import include, path
+from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
 
 urlpatterns = [
     path("help/", views.crisis_help, name="help"),
+    # Documents attached to resource pages; members-only like every address outside the gate's public list.
+    path("documents/", include(wagtaildocs_urls)),
 ]

@@ -30,9 +30,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "wagtail.contrib.forms",
-    "wagtail.contrib.redirects",
-    "wagtail.embeds",
+    # Only the Wagtail apps the resource pages use: no embeds (they would fetch from other hosts), no form pages,
+    # no redirects. wagtail.images stays while members/admin.py imports its model.
+    "wagtail.contrib.routable_page",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -262,8 +262,21 @@ COMMUNITY_REQUIRE_MFA_FOR_PRIVILEGED = True
 COMMUNITY_GUIDELINES_VERSION = "2026-11"
 COMMUNITY_PRIVACY_VERSION = "2026-11"
 COMMUNITY_NAME = os.environ.get("COMMUNITY_NAME", "Alumni Circle")
-# Who is emailed when crisis language appears (the moderation issue fills this in).
-COMMUNITY_ONCALL_EMAILS = [e for e in os.environ.get("COMMUNITY_ONCALL_EMAILS", "").split(",") if e]
+# Who is emailed (discreetly: a link, no text or names) when an urgent review item opens: crisis language, or a
+# report that someone may be in crisis. Comma-separated addresses.
+COMMUNITY_ONCALL_EMAILS = [e.strip() for e in os.environ.get("COMMUNITY_ONCALL_EMAILS", "").split(",") if e.strip()]
+
+# --- moderation ---------------------------------------------------------------------------------------
+# Reports one member may send per hour (more are refused kindly).
+MODERATION_REPORTS_PER_HOUR = int(os.environ.get("MODERATION_REPORTS_PER_HOUR", "10"))
+# Reports from this many members, each approved at least MODERATION_AUTO_HIDE_TENURE_DAYS ago, hide the content
+# until a moderator looks.
+MODERATION_AUTO_HIDE_REPORTS = int(os.environ.get("MODERATION_AUTO_HIDE_REPORTS", "3"))
+MODERATION_AUTO_HIDE_TENURE_DAYS = int(os.environ.get("MODERATION_AUTO_HIDE_TENURE_DAYS", "7"))
+# A new member's first forum posts wait for a moderator's approval (0: publish at once).
+MODERATION_NEW_MEMBER_HOLD_POSTS = int(os.environ.get("MODERATION_NEW_MEMBER_HOLD_POSTS", "2"))
+# Crisis language is published (the writer sees help at once, staff are alerted); "1" holds it for review too.
+MODERATION_HOLD_CRISIS = os.environ.get("MODERATION_HOLD_CRISIS", "") == "1"
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "community@localhost")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

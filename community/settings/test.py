@@ -30,3 +30,7 @@ if os.environ.get("TEST_CACHE_PREFIX"):  # noqa: F405
 
 # The test client's origin, and the test servers on this machine (they run on random ports).
 CHAT_ALLOWED_ORIGINS = ["http://testserver", "http://127.0.0.1:*", "http://localhost:*"]
+
+# The new-member hold is off by default here so that a fresh test member publishes at once; the hold's own
+# tests turn it on with the `settings` fixture.
+MODERATION_NEW_MEMBER_HOLD_POSTS = 0

@@ -20,6 +20,11 @@ def removable_by(post, user) -> bool:
 
 
 @register.filter
+def reportable_by(post, user) -> bool:
+    return permissions.can_report_post(user, post)
+
+
+@register.filter
 def history_visible_to(post, user) -> bool:
     return permissions.can_see_history(user, post)
 

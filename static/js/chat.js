@@ -36,6 +36,7 @@
   var canModerate = root.dataset.canModerate === "true";
   var removeUrl = root.dataset.removeUrl;
   var flagUrl = root.dataset.flagUrl;
+  var reportUrl = root.dataset.reportUrl;
   var firstSeq = Number(root.dataset.firstSeq);
   var hasMore = root.dataset.hasMore === "true";
   var contiguous = Number(root.dataset.lastSeq) || 0;
@@ -135,10 +136,13 @@
       hidden.className = "visually-hidden";
       hidden.textContent = " message from " + frame.author.name;
       remove.append(hidden);
-      form.append(csrfField(), remove);
+      form.append(csrfField());
+      if (!mine) form.append(reasonInput(frame.id));
+      form.append(remove);
       actions.append(form);
     }
     if (!mine) actions.append(buildFlag(frame));
+    if (frame.held) meta.append(" ", heldMark(frame.detail));
     li.append(meta, body, actions);
     if (mine) addEditButton(li);
     return li;
@@ -178,7 +182,41 @@
     submit.textContent = "Send report";
     form.append(csrfField(), reasonLabel, select, noteLabel, note, submit);
     details.append(summary, form);
+    if (reportUrl) {
+      var more = document.createElement("p");
+      more.className = "help";
+      var link = document.createElement("a");
+      link.href = reportUrl.replace("/0/", "/" + frame.id + "/");
+      link.textContent = "Open the report page";
+      more.append(link);
+      details.append(more);
+    }
     return details;
+  }
+
+  function reasonInput(id) {
+    var label = document.createElement("label");
+    label.htmlFor = "remove-reason-" + id;
+    label.className = "visually-hidden";
+    label.textContent = "Reason for removing (the member sees it)";
+    var input = document.createElement("input");
+    input.type = "text";
+    input.name = "reason";
+    input.id = "remove-reason-" + id;
+    input.required = true;
+    input.maxLength = 500;
+    input.placeholder = "Reason";
+    var span = document.createElement("span");
+    span.append(label, input);
+    return span;
+  }
+
+  function heldMark(detail) {
+    var span = document.createElement("span");
+    span.className = "held-note";
+    span.textContent = "(awaiting review: only you can see it for now)";
+    if (detail) span.title = detail;
+    return span;
   }
 
   function editedMark() {
@@ -214,6 +252,8 @@
     var existing = byId.get(frame.id);
     if (existing) {
       existing.querySelector(".body").innerHTML = frame.html;
+      var held = existing.querySelector(".held-note");
+      if (held && !frame.held) held.remove(); // approved by a moderator
     } else if (frame.seq >= firstSeq || !hasMore) {
       // Older than the first shown page with more before it: scrollback will bring it in its place.
       var stick = nearBottom();
@@ -599,6 +639,18 @@
     if (!li) return;
     var id = Number(li.dataset.id);
     if (form.classList.contains("js-remove")) {
+      var reasonField = form.elements.reason;
+      if (reasonField) {
+        // A moderator removing someone else's message: the reason is required, and the member sees it.
+        var reason = reasonField.value.trim();
+        if (!reason) {
+          event.preventDefault();
+          reasonField.focus();
+          return;
+        }
+        if (send({ type: "delete", id: id, reason: reason })) event.preventDefault();
+        return;
+      }
       if (!window.confirm("Remove this message for everyone?")) {
         event.preventDefault();
         return;

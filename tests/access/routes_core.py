@@ -1,4 +1,4 @@
-from .matrix import NOT_ALLOWED, OK, REDIRECT, STATUS, Case, members_only, public, staff_only
+from .matrix import LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, STATUS, Case, members_only, public, staff_only
 
 
 def cases(world) -> list[Case]:
@@ -64,4 +64,18 @@ def cases(world) -> list[Case]:
             members_only(member=403, teen=403, moderator=403, staff=403) | {"applicant": STATUS},
         ),
         Case("wagtail_serve", "/resources/", members_only()),
+        # Shadowed by the one sign-in (community/urls.py): every signed-in role is sent to allauth's page.
+        Case(
+            "wagtaildocs_authenticate_with_password",
+            "/documents/authenticate_with_password/1/",
+            members_only(member=LOGIN, teen=LOGIN, moderator=LOGIN, staff=LOGIN),
+        ),
+        # Teens and adults never see each other's profiles: the adult member's profile is a 404 to a teen.
+        Case("members:profile", f"/members/{world.member.pk}/", members_only(teen=NOT_FOUND)),
+        # A document that does not exist (the resource tests cover private documents).
+        Case(
+            "wagtaildocs_serve",
+            "/documents/999999/missing.pdf",
+            members_only(member=NOT_FOUND, teen=NOT_FOUND, moderator=NOT_FOUND, staff=NOT_FOUND),
+        ),
     ]

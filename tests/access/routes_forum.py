@@ -46,6 +46,9 @@ def cases(world) -> list[Case]:
         Case("forum:post_history", f"/forum/p/{post.pk}/history/", members_only(teen=NOT_FOUND)),
         Case("forum:post_react", f"/forum/p/{post.pk}/react/", post_only),
         Case("forum:post_bookmark", f"/forum/p/{post.pk}/bookmark/", post_only),
+        # Moderator tools (POST only; tests/forum/test_moderation_tools.py covers who may POST).
+        Case("forum:post_moderate", f"/forum/p/{post.pk}/moderate/", post_only),
+        Case("forum:topic_moderate", f"/forum/t/{topic.pk}/moderate/", post_only),
         Case("forum:member", f"/forum/members/{world.member.pk}/", members_only(teen=NOT_FOUND)),
         Case("forum:member", f"/forum/members/{world.teen.pk}/", members_only(member=NOT_FOUND, moderator=NOT_FOUND)),
         Case("forum:manage_categories", "/forum/manage/", staff_only()),

@@ -3,14 +3,14 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
 from chat import services
 from chat.models import Message, Room
-from moderation.models import Flag
+from moderation.models import ReviewItem
+from moderation.services import decide_item
 
 from .factories import RoomFactory
 
@@ -21,7 +21,7 @@ def _age(message, days):
     Message.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(days=days))
 
 
-def test_purge_deletes_only_messages_past_their_rooms_retention(member, member2):
+def test_purge_deletes_only_messages_past_their_rooms_retention(member, member2, moderator):
     short = RoomFactory(retention_days=30)
     forever = RoomFactory(retention_days=None)
     old = services.post_message(room=short, author=member, body="old").message
@@ -32,14 +32,14 @@ def test_purge_deletes_only_messages_past_their_rooms_retention(member, member2)
     _age(recent, 29)
     _age(ancient, 3000)
     _age(reported, 40)
-    services.flag_message(message=reported, reporter=member2, reason="harmful")
+    services.flag_message(message=reported, reporter=member2, reason="other")
     out = StringIO()
     call_command("purge_chat_messages", stdout=out)
     assert "Deleted 1 chat message " in out.getvalue()
     assert set(Message.objects.values_list("body", flat=True)) == {"recent", "kept", "under review"}
-    # Once the report is dealt with, the purge catches up.
-    message_type = ContentType.objects.get_for_model(Message)
-    Flag.objects.filter(target_type=message_type).update(status=Flag.Status.RESOLVED)
+    # Once a moderator has dealt with the report, the purge catches up.
+    item = ReviewItem.objects.get(kind="message", target_id=reported.pk)
+    decide_item(item=item, actor=moderator, decision="dismiss", reason="Nothing wrong")
     call_command("purge_chat_messages", stdout=StringIO())
     assert not Message.objects.filter(body="under review").exists()
 

@@ -62,7 +62,10 @@ def test_staff_menu_offers_pages_not_people(staff_client, client_for, site_admin
     assert "/cms/users/" in client_for(site_admin).get("/cms/").content.decode()
 
 
-def test_staff_still_edit_and_publish_resource_pages(staff_client):
+def test_staff_in_the_resource_editors_group_edit_resource_pages(staff, staff_client):
+    # The staff role alone no longer edits pages (every staff member could then publish alone): page rights come
+    # from the "Resource editors" and "Resource publishers" groups (tests/resources/test_workflow.py).
+    staff.groups.add(Group.objects.get(name="Resource editors"))
     index = ResourceIndexPage.objects.get()
     assert staff_client.get(f"/cms/pages/{index.pk}/").status_code == 200
     assert staff_client.get(f"/cms/pages/{index.pk}/edit/").status_code == 200
@@ -93,3 +96,13 @@ def test_a_staff_member_with_an_old_grant_is_still_kept_out(staff, member):
     c.force_login(fresh)
     assert c.get("/cms/users/").status_code == 403
     assert c.get(f"/cms/users/edit/{member.pk}/").status_code == 403
+
+
+def test_a_later_migrate_keeps_what_staff_changed(db):
+    """Roles come from a data migration run once, not from a hook after every `migrate`."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    moderators = Group.objects.get(name=Role.MODERATOR)
+    moderators.permissions.clear()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert not moderators.permissions.exists()

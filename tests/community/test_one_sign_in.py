@@ -137,7 +137,11 @@ def _all_routes(pk: str = "1"):
 
 def test_the_walk_covers_the_known_doors():
     urls = {url for url, _ in _all_routes()}
-    for door in SIDE_DOORS + ["/resources/_util/authenticate_with_password/1/1/", "/accounts/login/"]:
+    for door in SIDE_DOORS + [
+        "/resources/_util/authenticate_with_password/1/1/",
+        "/documents/authenticate_with_password/1/",
+        "/accounts/login/",
+    ]:
         assert door in urls, door
 
 

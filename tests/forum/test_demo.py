@@ -1,5 +1,6 @@
 from forum.models import Category, Topic
 from members.audience import Audience
+from moderation.models import Flag, ReviewItem
 
 
 def test_seed_demo_adds_categories_for_each_audience_and_is_idempotent(db):
@@ -11,6 +12,11 @@ def test_seed_demo_adds_categories_for_each_audience_and_is_idempotent(db):
     forum_demo.seed()
     audiences = set(Category.objects.values_list("audience", flat=True))
     assert audiences == {Audience.ADULTS, Audience.GROUPS, Audience.TEENS}
-    assert Topic.objects.count() == len(forum_demo.TOPICS)
+    assert Topic.objects.count() == len(forum_demo.TOPICS) + len(forum_demo.REPORTED)
     assert Topic.objects.filter(pinned=True).count() == 1
     assert Topic.objects.get(category__slug="teen-lounge").author.is_teen
+    # The review queue is not empty in the demo: a few open reports, and one urgent item on top.
+    open_items = ReviewItem.objects.filter(status=ReviewItem.Status.OPEN)
+    assert open_items.count() == len(forum_demo.REPORTED)
+    assert open_items.filter(urgent=True).count() == 1
+    assert Flag.objects.count() == sum(len(reports) for *_rest, reports in forum_demo.REPORTED)

@@ -21,7 +21,7 @@ def space(audience):
         ("applicant", False, False),
     ],
 )
-def test_who_sees_adult_and_teen_spaces(request, who, adults, teens):
+def test_who_sees_adult_and_teen_spaces(request, db, who, adults, teens):
     user = request.getfixturevalue(who)
     assert in_audience(user, space(Audience.ADULTS)) is adults
     assert in_audience(user, space(Audience.TEENS)) is teens

@@ -1,40 +1,15 @@
-"""Moderation state changes. The review queue and sanctions come in a later issue."""
+"""Watched words: what screening looks for, managed by staff."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import record_audit
 from members.text import clean_member_text
 
-from . import screening
-from .models import Flag, WatchedWord
-
-
-class AlreadyFlagged(Exception):
-    pass
-
-
-def flag_content(*, reporter, target, target_author, snapshot: str, reason: str, note: str = "") -> Flag:
-    """Store a report with a snapshot of the content; the reported member is never told who reported."""
-    if reason not in Flag.Reason.values:
-        raise ValueError(f"Unknown reason {reason!r}.")
-    try:
-        with transaction.atomic():
-            return Flag.objects.create(
-                reporter=reporter,
-                target_type=ContentType.objects.get_for_model(target),
-                target_id=target.pk,
-                target_author=target_author,
-                snapshot=snapshot,
-                reason=reason,
-                note=clean_member_text(note).strip()[:1000],
-            )
-    except IntegrityError as exc:
-        raise AlreadyFlagged("You have already reported this; the moderators will look at it.") from exc
-
+from .. import screening
+from ..models import WatchedWord
 
 # --- Watched words (screening) ------------------------------------------------------------------------------
 

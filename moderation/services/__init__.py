@@ -1,0 +1,72 @@
+"""Moderation's services, split by concern. Feature apps call the intake (`report`, `screen_writing`,
+`after_publish`, `screen_name`); moderators' pages call the rest."""
+
+from .intake import CLEAR, Decision, TextBlocked, after_publish, screen_name, screen_writing
+from .items import (
+    APPROVE,
+    DECISION_LABELS,
+    DECISIONS,
+    DISMISS,
+    TOOLS,
+    ItemError,
+    act_on_target,
+    claim_item,
+    decide_item,
+    open_item_for,
+    use_tool,
+)
+from .reports import AlreadyFlagged, ReportError, ReportNotFound, TooManyReports, load_reportable, report
+from .sanctions import (
+    SanctionError,
+    add_member_note,
+    appealable_items,
+    decide_appeal,
+    issue_sanction,
+    lift_sanction,
+    submit_appeal,
+)
+from .watched_words import (
+    WatchedWordAudit,
+    add_watched_word,
+    remove_watched_word,
+    set_watched_word_active,
+    update_watched_word,
+)
+
+__all__ = [
+    "APPROVE",
+    "CLEAR",
+    "DECISIONS",
+    "DECISION_LABELS",
+    "DISMISS",
+    "TOOLS",
+    "AlreadyFlagged",
+    "Decision",
+    "ItemError",
+    "ReportError",
+    "ReportNotFound",
+    "SanctionError",
+    "TextBlocked",
+    "TooManyReports",
+    "WatchedWordAudit",
+    "act_on_target",
+    "add_member_note",
+    "add_watched_word",
+    "after_publish",
+    "appealable_items",
+    "claim_item",
+    "decide_appeal",
+    "decide_item",
+    "issue_sanction",
+    "lift_sanction",
+    "load_reportable",
+    "open_item_for",
+    "remove_watched_word",
+    "report",
+    "screen_name",
+    "screen_writing",
+    "set_watched_word_active",
+    "submit_appeal",
+    "update_watched_word",
+    "use_tool",
+]
