@@ -53,6 +53,8 @@ class AuditAction(models.TextChoices):
     REACTIVATE_WATCHED_WORD = "moderation.reactivate_watched_word", "Watched word switched on"
     REMOVE_WATCHED_WORD = "moderation.remove_watched_word", "Watched word deleted"
     # moderation: the review queue, sanctions, appeals, notes
+    REPORT = "moderation.report", "Reported by a member"
+    SEND_APPEAL = "moderation.appeal", "Appeal sent"
     CLAIM_ITEM = "moderation.claim", "Review item claimed"
     DISMISS_ITEM = "moderation.dismiss", "Review item dismissed"
     AUTO_HIDE = "moderation.auto_hide", "Hidden after several reports"

@@ -343,15 +343,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
             message = stored or posted.message
             if not (message.is_visible or message.is_held):
                 return [{**protocol.removed_frame(message), "client_id": client_id}]
-            return [protocol.message_frame(message)]
+            return [protocol.message_frame(message, viewer=self.user)]
         replies = []
         if posted.held:
             # Not broadcast: only the author sees it, marked as awaiting review.
-            replies.append(protocol.message_frame(posted.message, author_name=self.user.display_name))
+            replies.append(protocol.message_frame(posted.message, author_name=self.user.display_name, viewer=self.user))
         elif posted.published is False:
             # The broadcast could not be published (Redis away): the sender hears at once that it is stored; the
             # others get it from catch_up when their heartbeat shows the new seq.
-            replies.append(protocol.message_frame(posted.message, author_name=self.user.display_name))
+            replies.append(protocol.message_frame(posted.message, author_name=self.user.display_name, viewer=self.user))
         if posted.crisis_html:
             replies.append({"type": "crisis_resources", "html": posted.crisis_html})
         return replies
@@ -364,18 +364,18 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if moment is not None:
             for message in selectors.changed_messages(self.room, since=moment, upto_seq=min(after, upto)):
                 if message.is_held and message.author_id == self.user.pk:
-                    replies.append(protocol.message_frame(message))
+                    replies.append(protocol.message_frame(message, viewer=self.user))
                 elif message.is_visible and message.changed_at == message.edited_at:
-                    replies.append(protocol.edited_frame(message))
+                    replies.append(protocol.edited_frame(message, viewer=self.user))
                 elif message.is_visible:
                     # Restored (or approved) since: the client may never have had it.
-                    replies.append(protocol.message_frame(message))
+                    replies.append(protocol.message_frame(message, viewer=self.user))
                 else:
                     replies.append(protocol.removed_frame(message))
         messages = selectors.messages_after(
             self.room, after_seq=after, upto_seq=upto, limit=protocol.CATCH_UP_LIMIT, viewer=self.user
         )
-        replies.extend(protocol.message_frame(m) for m in messages)
+        replies.extend(protocol.message_frame(m, viewer=self.user) for m in messages)
         more = len(messages) == protocol.CATCH_UP_LIMIT
         replies.append({"type": "caught_up", "seq": messages[-1].seq if more else max(upto, after), "more": more})
         return replies
@@ -384,7 +384,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         before = protocol.int_field(frame, "before_seq", minimum=1)
         limit = min(protocol.int_field(frame, "limit", minimum=1, default=50), protocol.HISTORY_LIMIT)
         messages, has_more = selectors.latest_messages(self.room, before_seq=before, limit=limit, viewer=self.user)
-        return [{"type": "history", "messages": [protocol.message_frame(m) for m in messages], "has_more": has_more}]
+        return [
+            {
+                "type": "history",
+                "messages": [protocol.message_frame(m, viewer=self.user) for m in messages],
+                "has_more": has_more,
+            }
+        ]
 
     def _on_edit(self, frame):
         message = self._message(frame)
@@ -396,7 +402,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         edited = services.edit_message(message=message, actor=self.user, body=body)
         replies = []
         if edited.held:
-            replies.append(protocol.message_frame(edited.message, author_name=self.user.display_name))
+            replies.append(protocol.message_frame(edited.message, author_name=self.user.display_name, viewer=self.user))
         if edited.crisis_html:
             replies.append({"type": "crisis_resources", "html": edited.crisis_html})
         return replies

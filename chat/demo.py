@@ -1,4 +1,7 @@
-"""Demo chat rooms, one per audience, with a little history. Idempotent: a room that has messages is left alone."""
+"""Demo chat rooms: one for all adults, one per adult programme group and one for teens, with a little history.
+
+Idempotent: a room that has messages is left alone.
+"""
 
 from datetime import time
 
@@ -20,12 +23,40 @@ ROOMS = [
         ("1", time(19, 0), time(20, 0)),
         10,
     ),
+    # Every adult programme group has its own room; the teen group's stays apart.
+    (
+        "structured-outpatient-alumni",
+        "Structured Outpatient alumni",
+        "For graduates of the Structured Outpatient programme.",
+        Audience.GROUPS,
+        ["structured-outpatient"],
+        None,
+        0,
+    ),
     (
         "relapse-prevention-alumni",
         "Relapse Prevention alumni",
         "For graduates of the Relapse Prevention programme.",
         Audience.GROUPS,
         ["relapse-prevention"],
+        None,
+        0,
+    ),
+    (
+        "dual-diagnosis-alumni",
+        "Dual Diagnosis alumni",
+        "For graduates of the Dual Diagnosis programme.",
+        Audience.GROUPS,
+        ["dual-diagnosis"],
+        None,
+        0,
+    ),
+    (
+        "womens-mental-wellness-alumni",
+        "Women's Mental Wellness alumni",
+        "For graduates of the Women's Mental Wellness group.",
+        Audience.GROUPS,
+        ["womens-mental-wellness"],
         None,
         0,
     ),
@@ -58,6 +89,21 @@ HISTORY = {
         ("member2@example.com", "Does anyone still use the HALT check from the workbook?"),
         ("member@example.com", "Every day. Hungry, angry, lonely, tired: usually it's tired for me."),
         ("moderator@example.com", "Same here. Naming it takes half the power out of it."),
+    ],
+    "structured-outpatient-alumni": [
+        ("member@example.com", "Anyone else miss the Thursday afternoon group? I still look at the clock at 2."),
+        ("staff@example.com", "We miss you all too. This room is here for exactly that, any day of the week."),
+        ("member@example.com", "Thanks, Dana. I'll pop in after my walk and see who's around."),
+    ],
+    "dual-diagnosis-alumni": [
+        ("member2@example.com", "Low-energy day today. Took my meds, ate something, that's the win."),
+        ("moderator@example.com", "That is a real win, Jordan. Low days count too."),
+        ("member2@example.com", "Thanks. Might try the mood log again tonight, it helped me notice patterns."),
+    ],
+    "womens-mental-wellness-alumni": [
+        ("staff@example.com", "Welcome to the Women's Mental Wellness room. Drop in whenever you like."),
+        ("moderator@example.com", "Hello all. Tea, a blanket and a quiet evening here. How is everyone?"),
+        ("member3@example.com", "Hi! Long day, but I kept my evening routine. Small win."),
     ],
     "teen-hangout": [
         ("teen@example.com", "finished my first week back at school without skipping anything"),

@@ -4,10 +4,12 @@ Checks raise `Http404` where a room's existence must stay hidden, otherwise `Cha
 is the protocol's error code (`forbidden`, `muted`), so that the socket and the page say the same thing.
 """
 
+import zoneinfo
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from members.audience import in_audience
 from members.permissions import can_moderate
@@ -52,6 +54,21 @@ def read_only_detail() -> str:
     )
 
 
+# Times end in "a.m."/"p.m." mid-sentence, never before a full stop ("7:00 p.m.." reads like a typo).
+UNTIL_FORMAT = r"g:i a \o\n M j"
+OPENS_FORMAT = r"g:i a \o\n l"
+
+
+def _member_time(user, moment, format_string: str) -> str:
+    """A time as the pages show it (Django's date format, in the member's own zone): the socket has no request,
+    so the zone comes from the member (User.time_zone, or the clinic's)."""
+    try:
+        zone = zoneinfo.ZoneInfo(user.time_zone) if getattr(user, "time_zone", "") else timezone.get_default_timezone()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = timezone.get_default_timezone()
+    return dateformat.format(timezone.localtime(moment, zone), format_string)
+
+
 def check_post(user, room: Room) -> None:
     """A member may write unless muted (site-wide by a sanction, or in this room) or the room is outside its
     scheduled hours."""
@@ -59,16 +76,15 @@ def check_post(user, room: Room) -> None:
         raise ChatPermissionDenied(read_only_detail(), code="muted")
     mute = selectors.active_mute(user=user, room=room)
     if mute is not None:
-        until = timezone.localtime(mute.until)
         raise ChatPermissionDenied(
-            f"You can read this room but not write in it until {until:%b %-d, %-I:%M %p}. "
+            f"You can read this room but not write in it until {_member_time(user, mute.until, UNTIL_FORMAT)}. "
             "If you think this is a mistake, please contact the moderators.",
             code="muted",
         )
     now = timezone.now()
     if not room.is_open_at(now):
         opens = room.next_opening(now)
-        when = f" It opens again {timezone.localtime(opens):%A at %-I:%M %p}." if opens else ""
+        when = f" It opens again at {_member_time(user, opens, OPENS_FORMAT)}." if opens else ""
         raise ChatPermissionDenied(f"This room is closed right now and can be read only.{when}")
 
 

@@ -33,6 +33,11 @@ Extensions beyond the contract (additive, so clients that ignore them keep worki
   stored or broadcast. An `error` answering a `send` carries its `client_id`. When the broadcast could not be
   published, the sender gets its `message` directly (the others catch up on the heartbeat).
 
+- `source` (the text as typed: Markdown and mentions) on `message` and `message_edited` frames that answer the
+  message's own author (its `send`, `catch_up`, `history`, a held `edit`): an edit starts from it, not from the
+  rendered text. Broadcasts go to the whole room and never carry it; the page that sent the text keeps its own
+  copy, and an author's page without one offers the edit page (/chat/<room>/messages/<id>/edit/).
+
 Moderation and screening (issue 9; additive):
 - `error` code `blocked`: the text matched a blocked watched word; `detail` is the reason written for the
   writer. Nothing was stored. (Answers `send` and `edit`.)
@@ -168,7 +173,8 @@ def iso(moment) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def message_frame(message: Message, *, author_name: str | None = None) -> dict:
+def message_frame(message: Message, *, author_name: str | None = None, viewer=None) -> dict:
+    """A `message` frame; with `viewer` its author, it also carries `source` (see the module docstring)."""
     frame = {
         "type": "message",
         "id": message.pk,
@@ -183,17 +189,24 @@ def message_frame(message: Message, *, author_name: str | None = None) -> dict:
         # Only ever sent to its author: it awaits a moderator before anyone else sees it.
         frame["held"] = True
         frame["detail"] = HELD_DETAIL
-    return frame
+    return _with_source(frame, message, viewer)
 
 
-def edited_frame(message: Message) -> dict:
-    return {
+def edited_frame(message: Message, *, viewer=None) -> dict:
+    frame = {
         "type": "message_edited",
         "id": message.pk,
         "seq": message.seq,
         "html": message.html,
         "edited_at": iso(message.edited_at),
     }
+    return _with_source(frame, message, viewer)
+
+
+def _with_source(frame: dict, message: Message, viewer) -> dict:
+    if viewer is not None and viewer.pk == message.author_id:
+        frame["source"] = message.body
+    return frame
 
 
 def removed_frame(message: Message) -> dict:

@@ -1,12 +1,20 @@
+import functools
+import zoneinfo
+from types import SimpleNamespace
+
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from members.audience import Audience, audience_choice_error, audience_q
 from members.http import int_param
 from members.permissions import staff_required
+from members.services import set_time_zone
 from moderation.services import (
     AlreadyFlagged,
     ItemError,
@@ -65,6 +73,8 @@ def room(request, slug: str):
         "visible": selectors.visible_in_presence(request.user),
         "can_moderate": can_moderate,
     }
+    context.update(_message_templates(request.user))
+    context["time_zone_label"] = time_zone_label(request.user)
     if can_moderate:
         context["mute_form"] = MuteForm(members=selectors.recent_authors(room, exclude_user=request.user))
         context["mutes"] = selectors.active_mutes(room)
@@ -72,6 +82,27 @@ def room(request, slug: str):
 
 
 CRISIS_HELP_KEY = "chat_crisis_help"
+
+
+def _message_templates(user) -> dict:
+    """Placeholders for the page's <template> copies of chat/message.html, from which chat.js builds live
+    messages: one as the member's own (edit form, held and edited notes, which the script drops when they do not
+    apply), one as someone else's. Message id 0 gives the "-0" ids and "/0/" addresses the script replaces."""
+
+    def placeholder(author_id):
+        return SimpleNamespace(
+            pk=0,
+            seq=0,
+            author_id=author_id,
+            author=SimpleNamespace(display_name=""),
+            created_at=None,
+            edited_at=True,
+            is_held=author_id == user.pk,
+            html="",
+            body="",
+        )
+
+    return {"template_own": placeholder(user.pk), "template_other": placeholder(-1)}
 
 
 def _back(room: Room, anchor: str = "composer"):
@@ -98,6 +129,93 @@ def post(request, slug: str):
         request.session[CRISIS_HELP_KEY] = True
         return _back(room, "crisis-resources")
     return _back(room, f"m-{posted.message.pk}")
+
+
+def edit(request, slug: str, pk: int):
+    """Editing one's own message without JavaScript: the same checks and service as the socket's `edit`, starting
+    from the source text (Markdown and mentions as typed), not from what it rendered to."""
+    room, message = _message_in(request, slug, pk)
+    if not permissions.can_edit_message(request.user, message):
+        raise PermissionDenied("You can only edit your own messages.")
+    body, error = message.body, ""
+    if request.method == "POST":
+        form = MessageForm(request.POST)
+        body = request.POST.get("body", "")
+        if not form.is_valid():
+            error = " ".join(e for errors in form.errors.values() for e in errors)
+        else:
+            try:
+                permissions.check_edit_message(request.user, message)
+                edited = services.edit_message(message=message, actor=request.user, body=form.cleaned_data["body"])
+            except (ChatError, permissions.ChatPermissionDenied) as refused:
+                error = refused.detail
+            else:
+                if edited.held:
+                    messages.info(request, protocol.HELD_DETAIL)
+                else:
+                    messages.success(request, "Your message is updated.")
+                if edited.crisis_html:
+                    request.session[CRISIS_HELP_KEY] = True
+                    return _back(room, "crisis-resources")
+                return _back(room, f"m-{message.pk}")
+    return render(
+        request,
+        "chat/message_edit.html",
+        {"room": room, "message": message, "body": body, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@functools.cache
+def time_zone_names() -> list[str]:
+    """Zone names a member can choose: the "Area/City" ones, without the legacy and POSIX aliases."""
+    return sorted(
+        name
+        for name in zoneinfo.available_timezones()
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix", "right/"))
+    )
+
+
+def time_zone_label(user) -> str:
+    if user.time_zone:
+        return user.time_zone.replace("_", " ")
+    return f"clinic time ({settings.TIME_ZONE.replace('_', ' ')})"
+
+
+def time_zone_setting(request):
+    """Which zone the member's times are shown in. chat.js posts the browser's zone once (`automatic`) while the
+    member has chosen none; that never replaces a zone they chose here."""
+    error = ""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    if request.method == "POST":
+        name = request.POST.get("time_zone", "")
+        automatic = request.POST.get("automatic") == "1"
+        if name and name not in time_zone_names():
+            if automatic:
+                return HttpResponse(status=204)
+            error = "Please choose a time zone from the list."
+        elif automatic:
+            if not request.user.time_zone and name:
+                set_time_zone(user=request.user, time_zone=name)
+            return HttpResponse(status=204)
+        else:
+            set_time_zone(user=request.user, time_zone=name)
+            messages.success(request, f"Times are now shown in {time_zone_label(request.user)}.")
+            return redirect(next_url or "chat:time_zone")
+    return render(
+        request,
+        "chat/time_zone.html",
+        {
+            "zones": time_zone_names(),
+            "current": request.user.time_zone,
+            "clinic_zone": settings.TIME_ZONE,
+            "next": next_url,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
 
 
 def _message_in(request, slug: str, pk: int):

@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -72,6 +74,34 @@ class IdleSessionMiddleware:
         if session is not None and session.session_key and session.get("_seen_day") != today:
             session["_seen_day"] = today
         return self.get_response(request)
+
+
+class TimeZoneMiddleware:
+    """Every page shows times in the member's own zone (User.time_zone), or the clinic's when they chose none.
+
+    Sits after AuthenticationMiddleware. A zone name that zoneinfo no longer knows falls back to the clinic's.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        name = getattr(user, "time_zone", "") if user is not None and user.is_authenticated else ""
+        zone = None
+        if name:
+            try:
+                zone = zoneinfo.ZoneInfo(name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                zone = None
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()  # a thread that serves the next request must not keep this member's zone
 
 
 class MembersOnlyMiddleware:

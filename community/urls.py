@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
@@ -36,3 +37,9 @@ urlpatterns = one_sign_in + [
 
 # The site's own page for requests it cannot take (a post far over the size limit, say), not Django's bare one.
 handler400 = "community.views.bad_request"
+
+# 403 and 404 use Django's views with templates/403.html and 404.html (the site's layout, rendered with the request);
+# 500.html stands alone, since the failure may lie in what the layout needs. With DEBUG on, Django would answer an
+# unknown address with a debug page listing every URL pattern: this last pattern shows the site's 404 instead.
+if settings.DEBUG:
+    urlpatterns.append(re_path(r"^.*$", views.not_found_in_development, name="not_found_in_development"))

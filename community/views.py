@@ -1,22 +1,61 @@
 import asyncio
 import uuid
+from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
+from django.views.defaults import page_not_found
 
+from chat.selectors import rooms_for
 from forum.models import BODY_MAX
+from forum.selectors import category_list_for
+from members.audience import Audience
 from resources.selectors import latest_resources_for
+
+# A member approved this recently is greeted as a newcomer (a welcome and the guidelines, not "Welcome back").
+# `approved_at` is on the user row the request already loaded, so the choice costs no query; a day covers the
+# first few visits after the approval email, when the guidelines are worth seeing again.
+FIRST_DAYS = timedelta(days=1)
 
 
 def home(request):
-    return render(request, "home.html", {"latest_resources": latest_resources_for(request)})
+    user = request.user
+    categories = category_list_for(user)
+    rooms = list(rooms_for(user))
+    # Moderators see every group's space, so theirs are matched against their own groups (queries that do not
+    # grow with the number of spaces); for a member the selectors have already done that.
+    mine = set(user.programme_memberships.values_list("group_id", flat=True)) if user.is_moderator else None
+    own_categories, own_rooms = _own_group_spaces(categories, mine), _own_group_spaces(rooms, mine)
+    context = {
+        "first_visit": user.approved_at is not None and timezone.now() - user.approved_at < FIRST_DAYS,
+        "own_categories": own_categories,
+        "own_rooms": own_rooms,
+        "new_categories": [c for c in categories if c.has_unread],
+        "new_rooms": [r for r in rooms if r.unread],
+        "latest_resources": latest_resources_for(request),
+    }
+    return render(request, "home.html", context)
+
+
+def _own_group_spaces(spaces: list, group_ids: set | None) -> list:
+    """The spaces of the member's own programme groups, to show first.
+
+    The selectors already narrow group spaces to the member's groups (and a teen's to teen spaces), so for a
+    member (`group_ids` None) these are the visible spaces that are not for all adults.
+    """
+    if group_ids is None:
+        return [s for s in spaces if s.audience in (Audience.GROUPS, Audience.TEENS)]
+    prefetch_related_objects(spaces, "programme_groups")
+    return [s for s in spaces if any(g.pk in group_ids for g in s.programme_groups.all())]
 
 
 def to_the_one_sign_in(request, *args, target: str = "account_login", **kwargs):
@@ -73,3 +112,23 @@ def bad_request(request, exception=None):
     back = referer if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}) else ""
     context = {"too_big": isinstance(exception, RequestDataTooBig), "body_max": f"{BODY_MAX:,}", "back_url": back}
     return render(request, "400.html", context, status=400)
+
+
+def not_found_in_development(request, path: str = ""):
+    """With DEBUG on, Django answers an unknown address with its debug page, which lists every URL pattern of
+    the site; the last pattern in development (community/urls.py) sends such addresses here instead, to the
+    site's own 404 page, as in production. A missing trailing slash is still added, as CommonMiddleware would."""
+    if not request.path.endswith("/"):
+        match = _resolve_or_none(request.path + "/")
+        if match is not None and match.url_name != "not_found_in_development":
+            return redirect(
+                request.path + "/" + (f"?{request.META['QUERY_STRING']}" if request.META.get("QUERY_STRING") else "")
+            )
+    return page_not_found(request, Http404())
+
+
+def _resolve_or_none(path: str):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None

@@ -1,4 +1,4 @@
-"""Demo forum categories, one or more per audience, with a few topics written for this community.
+"""Demo forum categories (for all adults, one per adult programme group, one for teens), each with a few topics.
 
 Idempotent: a category is found by its slug, and a topic by its title within that category.
 """
@@ -27,21 +27,38 @@ CATEGORIES = [
         [],
         2,
     ),
+    # Every adult programme group has its own category; the teen group's stays apart (teens see only theirs).
+    (
+        "structured-outpatient-alumni",
+        "Structured Outpatient alumni",
+        "For graduates of the Structured Outpatient programme: life after the group days, and keeping what worked.",
+        Audience.GROUPS,
+        ["structured-outpatient"],
+        3,
+    ),
     (
         "relapse-prevention-alumni",
         "Relapse Prevention alumni",
         "For graduates of the Relapse Prevention programme: plans, triggers, what is working.",
         Audience.GROUPS,
         ["relapse-prevention"],
-        3,
+        4,
     ),
     (
         "dual-diagnosis-alumni",
         "Dual Diagnosis alumni",
-        "For graduates of the Dual Diagnosis programme.",
+        "For graduates of the Dual Diagnosis programme: looking after mood and recovery together.",
         Audience.GROUPS,
         ["dual-diagnosis"],
-        4,
+        5,
+    ),
+    (
+        "womens-mental-wellness-alumni",
+        "Women's Mental Wellness alumni",
+        "For graduates of the Women's Mental Wellness group: a quieter corner to check in with each other.",
+        Audience.GROUPS,
+        ["womens-mental-wellness"],
+        6,
     ),
     (
         "teen-lounge",
@@ -49,7 +66,7 @@ CATEGORIES = [
         "For Teen Group alumni. School, friends, staying on track. Clinic staff read along.",
         Audience.TEENS,
         [],
-        5,
+        7,
     ),
 ]
 
@@ -100,6 +117,53 @@ TOPICS = [
         "(skipping meals, avoiding calls) and a new person to my list. Anyone else done a review lately?",
         "",
         [],
+    ),
+    (
+        "structured-outpatient-alumni",
+        "member@example.com",
+        "What I do on the days that used to be group days",
+        "Tuesdays and Thursdays felt empty for a while after we finished. Now I keep the same hour for myself: "
+        "a walk, then ten minutes with the workbook. Some weeks it's just the walk, and that's fine too.",
+        "",
+        [
+            (
+                "staff@example.com",
+                "Keeping the hour is a lovely idea, Sam. The group's rhythm can stay with you even when the group "
+                "doesn't meet any more.",
+            ),
+        ],
+    ),
+    (
+        "dual-diagnosis-alumni",
+        "member2@example.com",
+        "Telling my new doctor the whole story",
+        "I started with a new GP this month and was nervous about explaining both the depression and the "
+        "drinking. I wrote a short list beforehand, like we practised, and it went better than I feared.",
+        "",
+        [
+            (
+                "moderator@example.com",
+                "Writing it down first makes such a difference. Thank you for sharing how it went, @Jordan.",
+            ),
+        ],
+    ),
+    (
+        "womens-mental-wellness-alumni",
+        "staff@example.com",
+        "Welcome to the Women's Mental Wellness space",
+        "This corner is for graduates of the Women's Mental Wellness group. Share a small win, ask how others "
+        "handle a hard week, or just say hello. Take what helps, leave what doesn't.",
+        "",
+        [
+            (
+                "moderator@example.com",
+                "A gentle question to start us off: what is one thing you did for yourself this week?",
+            ),
+            (
+                "member3@example.com",
+                "I went for a walk at lunch without my phone. Twenty minutes, and my head felt clearer all afternoon.",
+            ),
+        ],
     ),
     (
         "teen-lounge",

@@ -24,10 +24,11 @@ def check_see_category(user, category: Category) -> None:
 
 
 def can_see_topic_state(user, topic: Topic) -> bool:
-    """Visible topics; a held topic for its author too; moderators see every state (audience checked apart)."""
+    """Visible topics; moderators see every state (audience checked apart). Its author still sees a held, hidden
+    or removed topic of theirs, where the moderator's reason and the way to appeal are shown."""
     if topic.state == ContentState.VISIBLE or can_moderate(user):
         return True
-    return topic.state == ContentState.HELD and topic.author_id == user.pk
+    return topic.author_id == user.pk
 
 
 def can_see_topic(user, topic: Topic) -> bool:

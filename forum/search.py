@@ -2,7 +2,9 @@
 
 Why this library: it is already installed for the resource pages, and its database backend uses SQLite FTS5
 (bm25 ranking) in the embedded set-up and PostgreSQL full text (ts_rank) when DATABASE_URL points there, so
-the same code ranks real word matches on both without LIKE scans or a separate search server.
+the same code ranks real word matches on both without LIKE scans or a separate search server. Both stem English
+words ("routine" finds "routines"): the "english" configuration on PostgreSQL (WAGTAILSEARCH_BACKENDS), the porter
+tokenizer on SQLite (forum migration 0003).
 
 Posts are indexed by the services when they are written or edited (not by the library's save signal, so that
 a plain read never writes). What a member may find is decided by `selectors.visible_posts_for`, applied as a
@@ -133,10 +135,19 @@ def _terms(query: str) -> list[str]:
     return bound_query(query).text.split()
 
 
+def _stem(term: str) -> str:
+    """A rough English stem for marking matches in snippets: the backends stem properly when matching ("routines"
+    finds "routine"), and the mark must then still find the word, so "routines" marks "routine" too."""
+    for suffix in ("ing", "es", "ed", "s"):
+        if term.endswith(suffix) and len(term) - len(suffix) >= 4:
+            return term[: -len(suffix)]
+    return term
+
+
 def highlight(text: str, query: str, *, length: int = SNIPPET_CHARS) -> SafeString:
     """A snippet of plain `text` around the first match, escaped first and then marked, so nothing can slip in."""
     text = " ".join(text.split())
-    terms = _terms(query)
+    terms = [_stem(term) for term in _terms(query)]
     start = 0
     if terms:
         found = re.search("|".join(re.escape(t) for t in terms), text, re.IGNORECASE)

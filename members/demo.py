@@ -12,6 +12,7 @@ DEMO_ACCOUNTS = [
     # email, display name, year of birth, roles, programme group slugs
     ("member@example.com", "Sam R", 1988, [Role.MEMBER], ["structured-outpatient", "relapse-prevention"]),
     ("member2@example.com", "Jordan", 1979, [Role.MEMBER], ["relapse-prevention", "dual-diagnosis"]),
+    ("member3@example.com", "Maya", 1991, [Role.MEMBER], ["womens-mental-wellness", "structured-outpatient"]),
     ("teen@example.com", "Riley T", timezone.localdate().year - 16, [Role.MEMBER], ["teen-group"]),
     ("moderator@example.com", "Alex (peer mod)", 1984, [Role.MEMBER, Role.MODERATOR], ["relapse-prevention"]),
     ("staff@example.com", "Dana (clinic team)", 1975, [Role.MEMBER, Role.MODERATOR, Role.STAFF], []),

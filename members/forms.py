@@ -1,7 +1,9 @@
 import logging
+import re
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,9 +15,22 @@ from .validators import clean_display_name, clean_email_address, clean_year_of_b
 
 logger = logging.getLogger(__name__)
 
+INVITATION_CODE_SHAPE = re.compile(r"[A-Za-z0-9-]{4,20}")
+
 
 def signup_needs_code() -> bool:
     return settings.COMMUNITY_SIGNUP_MODE == "invitation"
+
+
+def _code_from_link() -> str:
+    """The code in the invitation email's link (`/accounts/signup/?code=...`), so that nobody has to copy it.
+
+    allauth's view passes only `?email=` on as initial data; its middleware keeps the request in a context
+    variable. Only a code-shaped value is shown back: the form must not echo arbitrary text from a link.
+    """
+    request = allauth_context.request
+    code = request.GET.get("code", "").strip() if request is not None else ""
+    return code if INVITATION_CODE_SHAPE.fullmatch(code) else ""
 
 
 class SignupForm(AllauthSignupForm):
@@ -63,6 +78,8 @@ class SignupForm(AllauthSignupForm):
         if signup_needs_code():
             self.fields["code"].required = True
             self.fields["code"].error_messages["required"] = "Please enter the code from your invitation."
+            if not self.is_bound:
+                self.fields["code"].initial = _code_from_link()
         else:
             del self.fields["code"]
         self.invitation: Invitation | None = None

@@ -66,6 +66,9 @@ class User(AbstractUser):
     restriction = models.CharField(max_length=12, choices=Restriction.choices, blank=True)
     # None with a restriction: until lifted (a ban). Past: expired, whatever `restriction` still says.
     restricted_until = models.DateTimeField(null=True, blank=True)
+    # An IANA zone name ("Europe/Berlin"); empty means the clinic's (settings.TIME_ZONE). Every page shows times
+    # in it (community.middleware.TimeZoneMiddleware), and chat's script formats live messages the same way.
+    time_zone = models.CharField(max_length=64, blank=True, default="")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -153,6 +153,14 @@ def mark_email_verified(*, user: User) -> None:
         user.save(update_fields=["email_verified"])
 
 
+def set_time_zone(*, user: User, time_zone: str) -> None:
+    """The member's own display preference (no audit row: it changes nothing anyone else sees). The caller has
+    checked that `time_zone` is "" (the clinic's) or a zone name that zoneinfo knows."""
+    if user.time_zone != time_zone:
+        user.time_zone = time_zone
+        user.save(update_fields=["time_zone"])
+
+
 def groups_across_age_line(*, member: User, groups) -> list:
     """The programme groups that do not fit the member's side of the age line (teen groups only for teens)."""
     return [g for g in groups if g.for_teens != member.is_teen]

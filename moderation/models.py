@@ -207,9 +207,7 @@ class Appeal(models.Model):
         DECLINED = "declined", "Declined"
 
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals")
-    sanction = models.OneToOneField(
-        Sanction, null=True, blank=True, on_delete=models.CASCADE, related_name="appeal"
-    )
+    sanction = models.OneToOneField(Sanction, null=True, blank=True, on_delete=models.CASCADE, related_name="appeal")
     # A removal or hiding of the member's content is appealed through the review item that decided it.
     item = models.OneToOneField(ReviewItem, null=True, blank=True, on_delete=models.CASCADE, related_name="appeal")
     message = models.TextField(max_length=2000)

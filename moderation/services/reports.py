@@ -113,6 +113,8 @@ def report(*, reporter, kind: str, target_id: int, reason: str, note: str = "") 
                 note=note,
                 item=item,
             )
+            # The log tells a decision's whole story, starting with the report (seen by the team, never the author).
+            record_audit(actor=reporter, action=AuditAction.REPORT, target=item, reason=Flag.Reason(reason).label)
             _maybe_auto_hide(item=item, adapter=adapter, target=target)
     except IntegrityError:
         _give_back_allowance(reporter)

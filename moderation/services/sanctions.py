@@ -176,7 +176,14 @@ def submit_appeal(*, member: User, message: str, sanction: Sanction | None = Non
         raise SanctionError(already)
     try:
         with transaction.atomic():
-            return Appeal.objects.create(member=member, sanction=sanction, item=item, message=message)
+            appeal = Appeal.objects.create(member=member, sanction=sanction, item=item, message=message)
+            record_audit(
+                actor=member,
+                action=AuditAction.SEND_APPEAL,
+                target=item if item is not None else sanction.member,
+                reason=f"Against: {item.resolution if item is not None else sanction.get_kind_display()}",
+            )
+            return appeal
     except IntegrityError:  # the same appeal sent twice at once
         raise SanctionError(already) from None
 

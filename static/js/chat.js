@@ -29,14 +29,8 @@
   var crisisEl = document.getElementById("crisis-resources");
   var loadEarlier = document.getElementById("load-earlier");
   var emptyNote = document.getElementById("no-messages");
-  var reasonsTemplate = document.getElementById("flag-reasons");
-  var csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
 
   var userId = Number(root.dataset.userId);
-  var canModerate = root.dataset.canModerate === "true";
-  var removeUrl = root.dataset.removeUrl;
-  var flagUrl = root.dataset.flagUrl;
-  var reportUrl = root.dataset.reportUrl;
   var firstSeq = Number(root.dataset.firstSeq);
   var hasMore = root.dataset.hasMore === "true";
   var contiguous = Number(root.dataset.lastSeq) || 0;
@@ -51,6 +45,7 @@
   var catchUpTimer = null;
   // The member's messages the server has not answered yet, by client_id: {clientId, body, li, tries, sentAt, failed}.
   var outbox = new Map();
+  var pendingEdits = new Map(); // message id -> the text this page sent in an `edit`, until message_edited
   var MAX_TRIES = 4; // the first send and three resends after reconnecting
   var ACK_TIMEOUT = 20000;
   var outboxEl = document.createElement("ol");
@@ -72,158 +67,77 @@
     if (statusEl.textContent !== text) statusEl.textContent = text;
   }
 
-  function csrfField() {
-    var input = document.createElement("input");
-    input.type = "hidden";
-    input.name = "csrfmiddlewaretoken";
-    input.value = csrfInput ? csrfInput.value : "";
-    return input;
-  }
+  // Times as the server writes them (Django's "M j, g:i a", e.g. "Nov 28, 5:14 a.m.") in the member's zone, so
+  // that a moment reads the same here, on the forum and after a reload.
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
   function formatTime(iso) {
     var date = new Date(iso);
-    return date.toLocaleString(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
+    if (isNaN(date)) return "";
+    var parts = {};
+    try {
+      new Intl.DateTimeFormat("en-US", {
+        timeZone: root.dataset.timeZone || undefined, year: "numeric", month: "numeric", day: "numeric",
+        hour: "numeric", minute: "2-digit", hour12: true,
+      }).formatToParts(date).forEach(function (part) { parts[part.type] = part.value; });
+    } catch (e) {
+      return date.toISOString();
+    }
+    var period = (parts.dayPeriod || "").toUpperCase() === "PM" ? "p.m." : "a.m.";
+    return MONTHS[Number(parts.month) - 1] + " " + Number(parts.day) + ", " + Number(parts.hour) + ":" + parts.minute + " " + period;
   }
 
   // --- rendering -------------------------------------------------------------------------------------
 
-  function addEditButton(li) {
-    if (Number(li.dataset.authorId) !== userId || li.querySelector(".js-edit")) return;
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "link-button js-edit";
-    button.textContent = "Edit";
-    var actions = li.querySelector(".actions");
-    actions.insertBefore(button, actions.firstChild);
-  }
-
+  // Live messages are copies of the server's own markup (templates/chat/message.html, in <template> elements on
+  // the page), filled in here: nothing about a message's markup is written in this script.
   function buildMessage(frame) {
-    var li = document.createElement("li");
-    li.className = "chat-message" + (frame.author.id === userId ? " own" : "");
-    li.id = "m-" + frame.id;
-    li.dataset.id = frame.id;
+    var mine = frame.author.id === userId;
+    var template = document.getElementById(mine ? "message-template-own" : "message-template-other");
+    var li = template.content.firstElementChild.cloneNode(true);
+    var id = String(frame.id);
+    li.id = "m-" + id;
+    li.dataset.id = id;
     li.dataset.seq = frame.seq;
     li.dataset.authorId = frame.author.id;
-
-    var meta = document.createElement("p");
-    meta.className = "meta";
-    var author = document.createElement("strong");
-    author.className = "author";
-    author.textContent = frame.author.name;
-    var time = document.createElement("time");
+    li.querySelectorAll("[id]").forEach(function (el) { el.id = el.id.replace(/-0$/, "-" + id); });
+    li.querySelectorAll("label[for]").forEach(function (el) { el.htmlFor = el.htmlFor.replace(/-0$/, "-" + id); });
+    li.querySelectorAll("form[action]").forEach(function (el) {
+      el.setAttribute("action", el.getAttribute("action").replace("/0/", "/" + id + "/"));
+    });
+    li.querySelectorAll("a[href]").forEach(function (el) {
+      el.setAttribute("href", el.getAttribute("href").replace("/0/", "/" + id + "/"));
+    });
+    li.querySelectorAll(".js-author").forEach(function (el) { el.textContent = frame.author.name; });
+    var time = li.querySelector("time");
     time.dateTime = frame.created_at;
     time.textContent = formatTime(frame.created_at);
-    meta.append(author, " ", time);
-    if (frame.edited_at) meta.append(" ", editedMark());
-
-    var body = document.createElement("div");
-    body.className = "body";
-    body.innerHTML = frame.html; // sanitised on the server (nh3 allow-list)
-
-    var actions = document.createElement("div");
-    actions.className = "actions";
-    var mine = frame.author.id === userId;
-    if (mine || canModerate) {
-      var form = document.createElement("form");
-      form.method = "post";
-      form.action = removeUrl.replace("/0/", "/" + frame.id + "/");
-      form.className = "inline js-remove";
-      var remove = document.createElement("button");
-      remove.type = "submit";
-      remove.className = "link-button";
-      remove.textContent = "Remove";
-      var hidden = document.createElement("span");
-      hidden.className = "visually-hidden";
-      hidden.textContent = " message from " + frame.author.name;
-      remove.append(hidden);
-      form.append(csrfField());
-      if (!mine) form.append(reasonInput(frame.id));
-      form.append(remove);
-      actions.append(form);
+    li.querySelector(".body").innerHTML = frame.html; // sanitised on the server (nh3 allow-list)
+    if (!frame.edited_at) li.querySelector(".edited").remove();
+    var held = li.querySelector(".held-note");
+    if (held && !frame.held) {
+      held.remove();
+      li.classList.remove("held");
+    } else if (held && frame.detail) {
+      held.title = frame.detail;
     }
-    if (!mine) actions.append(buildFlag(frame));
-    if (frame.held) meta.append(" ", heldMark(frame.detail));
-    li.append(meta, body, actions);
-    if (mine) addEditButton(li);
+    if (mine) setSource(li, frame.source);
     return li;
   }
 
-  function buildFlag(frame) {
-    var details = document.createElement("details");
-    details.className = "flag";
-    var summary = document.createElement("summary");
-    summary.textContent = "Report";
-    var hidden = document.createElement("span");
-    hidden.className = "visually-hidden";
-    hidden.textContent = " message from " + frame.author.name;
-    summary.append(hidden);
-    var form = document.createElement("form");
-    form.method = "post";
-    form.action = flagUrl.replace("/0/", "/" + frame.id + "/");
-    form.className = "js-flag";
-    var reasonLabel = document.createElement("label");
-    reasonLabel.htmlFor = "flag-reason-" + frame.id;
-    reasonLabel.textContent = "What is the concern?";
-    var select = document.createElement("select");
-    select.name = "reason";
-    select.id = "flag-reason-" + frame.id;
-    select.append(reasonsTemplate.content.cloneNode(true));
-    var noteLabel = document.createElement("label");
-    noteLabel.htmlFor = "flag-note-" + frame.id;
-    noteLabel.textContent = "Anything the moderators should know? (optional)";
-    var note = document.createElement("textarea");
-    note.name = "note";
-    note.id = "flag-note-" + frame.id;
-    note.rows = 2;
-    note.maxLength = 1000;
-    var submit = document.createElement("button");
-    submit.type = "submit";
-    submit.className = "secondary";
-    submit.textContent = "Send report";
-    form.append(csrfField(), reasonLabel, select, noteLabel, note, submit);
-    details.append(summary, form);
-    if (reportUrl) {
-      var more = document.createElement("p");
-      more.className = "help";
-      var link = document.createElement("a");
-      link.href = reportUrl.replace("/0/", "/" + frame.id + "/");
-      link.textContent = "Open the report page";
-      more.append(link);
-      details.append(more);
-    }
-    return details;
-  }
-
-  function reasonInput(id) {
-    var label = document.createElement("label");
-    label.htmlFor = "remove-reason-" + id;
-    label.className = "visually-hidden";
-    label.textContent = "Reason for removing (the member sees it)";
-    var input = document.createElement("input");
-    input.type = "text";
-    input.name = "reason";
-    input.id = "remove-reason-" + id;
-    input.required = true;
-    input.maxLength = 500;
-    input.placeholder = "Reason";
-    var span = document.createElement("span");
-    span.append(label, input);
-    return span;
-  }
-
-  function heldMark(detail) {
-    var span = document.createElement("span");
-    span.className = "held-note";
-    span.textContent = "(awaiting review: only you can see it for now)";
-    if (detail) span.title = detail;
-    return span;
+  // The edit box holds the text as typed (Markdown, mentions). When this page does not know it (a message sent
+  // from another device), the inline form gives way to the edit page, which has it.
+  function setSource(li, source) {
+    var form = li.querySelector(".js-edit-form");
+    if (!form) return;
+    var known = typeof source === "string";
+    if (known) form.elements.body.value = source;
+    form.hidden = !known;
   }
 
   function editedMark() {
-    var span = document.createElement("span");
-    span.className = "edited";
-    span.textContent = "(edited)";
-    return span;
+    var mark = document.getElementById("message-template-own").content.querySelector(".edited");
+    return mark.cloneNode(true);
   }
 
   function nearBottom() {
@@ -242,7 +156,8 @@
   }
 
   function showMessage(frame) {
-    if (frame.author.id === userId) acknowledge(frame.client_id);
+    var typed = frame.author.id === userId ? acknowledge(frame.client_id) : null;
+    if (typed !== null && typeof frame.source !== "string") frame.source = typed; // what this page sent
     var typing = typingTimers.get(frame.author.id);
     if (typing) {
       clearTimeout(typing.timer);
@@ -254,6 +169,7 @@
       existing.querySelector(".body").innerHTML = frame.html;
       var held = existing.querySelector(".held-note");
       if (held && !frame.held) held.remove(); // approved by a moderator
+      if (typeof frame.source === "string") setSource(existing, frame.source);
     } else if (frame.seq >= firstSeq || !hasMore) {
       // Older than the first shown page with more before it: scrollback will bring it in its place.
       var stick = nearBottom();
@@ -274,7 +190,12 @@
     if (!li) return;
     li.querySelector(".body").innerHTML = frame.html;
     var meta = li.querySelector(".meta");
-    if (!meta.querySelector(".edited")) meta.append(" ", editedMark());
+    if (!meta.querySelector(".edited")) meta.querySelector("time").after(" ", editedMark());
+    // The source: from the server when it answers this page, else the text this page sent for it; an edit made
+    // elsewhere leaves this page without it (the edit page has it).
+    var source = typeof frame.source === "string" ? frame.source : pendingEdits.get(frame.id);
+    pendingEdits.delete(frame.id);
+    setSource(li, source);
   }
 
   function removeMessage(frame) {
@@ -440,11 +361,13 @@
     actions.append(retry, edit);
   }
 
+  // The text of the acknowledged message as this page sent it, or null.
   function acknowledge(clientId) {
     var entry = clientId && outbox.get(clientId);
-    if (!entry) return;
+    if (!entry) return null;
     outbox.delete(clientId);
     entry.li.remove();
+    return entry.body;
   }
 
   function oldestInFlight() {
@@ -663,43 +586,13 @@
         form.closest("details").open = false;
       }
     } else if (form.classList.contains("js-edit-form")) {
-      event.preventDefault();
       var body = form.elements.body.value.trim();
-      if (body && send({ type: "edit", id: id, body: body })) form.remove();
+      if (body && send({ type: "edit", id: id, body: body })) {
+        event.preventDefault();
+        pendingEdits.set(id, body);
+        form.closest("details").open = false;
+      }
     }
-  });
-
-  list.addEventListener("click", function (event) {
-    var button = event.target.closest(".js-edit, .js-edit-cancel");
-    if (!button) return;
-    var li = button.closest(".chat-message");
-    if (button.classList.contains("js-edit-cancel")) {
-      button.closest("form").remove();
-      li.querySelector(".js-edit").focus();
-      return;
-    }
-    if (li.querySelector(".js-edit-form")) return;
-    var form = document.createElement("form");
-    form.className = "js-edit-form";
-    var label = document.createElement("label");
-    label.htmlFor = "edit-" + li.dataset.id;
-    label.textContent = "Edit your message";
-    var area = document.createElement("textarea");
-    area.name = "body";
-    area.id = label.htmlFor;
-    area.rows = 3;
-    area.maxLength = 4000;
-    area.value = li.querySelector(".body").innerText.trim();
-    var save = document.createElement("button");
-    save.type = "submit";
-    save.textContent = "Save";
-    var cancel = document.createElement("button");
-    cancel.type = "button";
-    cancel.className = "secondary js-edit-cancel";
-    cancel.textContent = "Cancel";
-    form.append(label, area, save, " ", cancel);
-    li.append(form);
-    area.focus();
   });
 
   document.addEventListener("visibilitychange", scheduleRead);
@@ -715,15 +608,46 @@
   // Keeps a quiet member listed in "Here now" and the connection alive through idle proxies.
   setInterval(function () { send({ type: "read", seq: contiguous }); }, 4 * 60 * 1000);
 
+  // --- the member's time zone ------------------------------------------------------------------------
+
+  // A member who never chose a zone sees the clinic's. When this device is in another zone, it is sent once (the
+  // server keeps it only while no zone was chosen; /chat/time-zone/ changes it any time), and the times here are
+  // written again in it. Other pages show it from their next load.
+  function offerBrowserTimeZone() {
+    if (root.dataset.timeZoneChosen !== "false" || !window.fetch || !window.Intl) return;
+    var zone;
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    } catch (e) {
+      return;
+    }
+    var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (!zone || zone === root.dataset.timeZone || !token) return;
+    try {
+      // Once per browser: a member who then picks the clinic's time on the settings page keeps it.
+      if (localStorage.getItem("time-zone-offered") === zone) return;
+      localStorage.setItem("time-zone-offered", zone);
+    } catch (e) { /* storage off: the server still never replaces a chosen zone */ }
+    var body = new URLSearchParams({ time_zone: zone, automatic: "1", csrfmiddlewaretoken: token.value });
+    fetch(root.dataset.timeZoneUrl, { method: "POST", body: body, credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) return;
+      root.dataset.timeZone = zone;
+      root.dataset.timeZoneChosen = "true";
+      var label = document.getElementById("time-zone-name");
+      if (label) label.textContent = zone.replace(/_/g, " ");
+      document.querySelectorAll("#messages time").forEach(function (time) {
+        time.textContent = formatTime(time.dateTime);
+      });
+    }, function () {});
+  }
+
   // --- start -----------------------------------------------------------------------------------------
 
   Array.prototype.forEach.call(list.children, function (li) {
     byId.set(Number(li.dataset.id), li);
     known.add(Number(li.dataset.seq));
-    addEditButton(li);
-    var time = li.querySelector("time");
-    if (time) time.textContent = formatTime(time.dateTime); // the reader's own time zone, like live messages
   });
+  offerBrowserTimeZone();
   scroller.scrollTop = scroller.scrollHeight;
   if (root.dataset.olderPage === "true") {
     setStatus("You are reading earlier messages. Go back to the latest to chat live.");

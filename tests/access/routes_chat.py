@@ -58,6 +58,14 @@ def cases(world) -> list[Case]:
             method="post",
             data={"visible": "on"},
         ),
+        Case("chat:time_zone", "/chat/time-zone/", members_only()),
+        # Only its author edits a message, and not while muted in the room (the member is, above); others are
+        # refused, and teens never learn the room exists.
+        Case(
+            "chat:edit",
+            f"/chat/{adults.slug}/messages/{by_member.pk}/edit/",
+            members_only(member=FORBIDDEN, teen=NOT_FOUND, moderator=FORBIDDEN, staff=FORBIDDEN),
+        ),
         Case("chat:manage", "/chat/manage/", staff_only()),
         Case("chat:room_new", "/chat/manage/new/", staff_only()),
         Case("chat:room_edit", f"/chat/manage/{adults.pk}/", staff_only()),

@@ -76,9 +76,9 @@ def test_two_members_chat_live_and_a_dropped_page_catches_up(new_page, live_serv
 
     # Editing and removing one's own message reach the other page.
     own = jordan_log.locator(".chat-message", has_text="Congratulations on 30 days!")
-    own.get_by_role("button", name="Edit").click()
-    jordan_page.get_by_label("Edit your message").fill("Congratulations on 30 days, Sam!")
-    jordan_page.get_by_role("button", name="Save").click()
+    own.locator("summary", has_text="Edit").click()
+    own.get_by_label("Edit this message").fill("Congratulations on 30 days, Sam!")
+    own.get_by_role("button", name="Save").click()
     expect(sam_log).to_contain_text("Congratulations on 30 days, Sam!")
     jordan_page.once("dialog", lambda dialog: dialog.accept())
     jordan_log.locator(".chat-message", has_text="Sent while you were away").get_by_role(

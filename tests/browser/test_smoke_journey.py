@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from tests.browser.helpers import assert_accessible, screenshot, sign_in
 from tests.factories import UserFactory
@@ -18,7 +21,7 @@ def test_visitor_reaches_crisis_help_and_sign_in(page, live_server):
 
 
 def test_member_signs_in_and_lands_on_home(page, live_server):
-    member = UserFactory(display_name="Morgan")
+    member = UserFactory(display_name="Morgan", approved_at=timezone.now() - timedelta(days=30))
     sign_in(page, live_server, member)
     assert page.get_by_role("heading", name="Welcome back, Morgan").is_visible()
     assert_accessible(page)

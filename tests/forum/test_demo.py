@@ -20,3 +20,20 @@ def test_seed_demo_adds_categories_for_each_audience_and_is_idempotent(db):
     assert open_items.count() == len(forum_demo.REPORTED)
     assert open_items.filter(urgent=True).count() == 1
     assert Flag.objects.count() == sum(len(reports) for *_rest, reports in forum_demo.REPORTED)
+
+
+def test_every_adult_programme_group_has_its_own_category_and_the_teen_group_stays_apart(db):
+    from forum import demo as forum_demo
+    from members import demo as members_demo
+    from members.models import ProgrammeGroup
+
+    members_demo.seed()
+    forum_demo.seed()
+    for group in ProgrammeGroup.objects.filter(for_teens=False):
+        own = Category.objects.filter(audience=Audience.GROUPS, programme_groups=group)
+        assert own.exists(), f"{group.name} has no category"
+        assert Topic.objects.filter(category__in=own).exists(), f"{group.name}'s category is empty"
+    # Teen spaces are for teens only, never a programme-group audience that adults could share.
+    teen_group = ProgrammeGroup.objects.get(for_teens=True)
+    assert not Category.objects.filter(programme_groups=teen_group).exists()
+    assert set(Category.objects.filter(audience=Audience.TEENS).values_list("slug", flat=True)) == {"teen-lounge"}

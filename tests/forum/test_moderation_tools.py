@@ -257,3 +257,15 @@ def test_act_on_target_moves_through_the_adapter(topic, moderator, rp_category):
     )
     topic.refresh_from_db()
     assert topic.category == rp_category
+
+
+def test_the_author_of_a_removed_topic_still_reads_why_and_others_find_nothing(
+    topic, member, member2_client, member_client, moderator_client
+):
+    opening = topic.posts.get(position=1)
+    _tool(moderator_client, opening, action="remove", reason="Names someone from group")
+    assert member2_client.get(f"/forum/t/{topic.pk}/").status_code == 404
+    page = member_client.get(f"/forum/t/{topic.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Their reason: Names someone from group" in text and 'href="/my-standing/"' in text

@@ -50,12 +50,17 @@ def test_a_hidden_or_removed_topic_leaves_no_title_and_no_count(take_down, menti
     assert SECRET in _page(member_client)
 
 
-def test_a_reply_notice_in_a_topic_later_hidden_disappears(adult_category, member, member2, moderator, member_client):
-    topic = make_topic(category=adult_category, author=member, title=SECRET)  # the author watches it
-    make_reply(topic=topic, author=member2, body="thinking of you")
-    assert f"Jordan replied to “{SECRET}”" in _page(member_client)
+def test_a_reply_notice_in_a_topic_later_hidden_disappears(
+    adult_category, member, member2, moderator, member_client, member2_client
+):
+    topic = make_topic(category=adult_category, author=member2, title=SECRET)
+    services.set_subscription(user=member, level="watching", topic=topic)
+    make_reply(topic=topic, author=moderator, body="thinking of you")
+    assert f"replied to “{SECRET}”" in _page(member_client)
     services.hide_post(post=topic.posts.get(position=1), actor=moderator, reason="x")
     assert SECRET not in _page(member_client) and selectors.unread_count(member) == 0
+    # Its author still reads their own hidden topic (with the moderator's reason), so their notice stays.
+    assert f"replied to “{SECRET}”" in _page(member2_client)
 
 
 def test_a_topic_moved_out_of_the_readers_audience_disappears(mentioned, member, moderator, member_client):
@@ -99,8 +104,8 @@ def test_no_mention_notice_is_made_for_a_topic_the_member_cannot_see(adult_categ
     services.hide_post(post=topic.posts.get(position=1), actor=moderator, reason="x")
     make_reply(topic=topic, author=moderator, body="@Sam and @Jordan, this topic is paused")
     assert not Notification.objects.filter(recipient=member).exists()
-    # Jordan wrote the topic but cannot see it hidden either: no notice, no title.
-    assert not Notification.objects.filter(recipient=member2).exists()
+    # Jordan wrote the topic and still reads it hidden (with the moderator's reason), so the mention reaches them.
+    assert Notification.objects.filter(recipient=member2).exists()
 
 
 def test_chat_mentions_follow_the_message_and_the_room(member, member2, moderator, client_for):
