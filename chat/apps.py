@@ -16,3 +16,12 @@ class ChatConfig(AppConfig):
         register_resolver("chat.message", resolve_message_notices)
         # Moderation's queue, reports and appeals reach chat messages only through this adapter.
         adapters.register(MessageAdapter())
+        # Audit rows about teen rooms and their messages stay out of sight of moderators not cleared for them.
+        from members.audience import Audience
+
+        from .models import Message, Room
+
+        adapters.register_teen_scope(Room, lambda: Room.objects.filter(audience=Audience.TEENS).values("pk"))
+        adapters.register_teen_scope(
+            Message, lambda: Message.objects.filter(room__audience=Audience.TEENS).values("pk")
+        )

@@ -131,5 +131,10 @@ class PostAdapter:
             raise ItemError("Choose one of the categories offered; the topic was not moved.")
         return Category.objects.get(pk=category_id)
 
+    def offered(self, obj) -> tuple[str, ...]:
+        """A locked topic offers "unlock" and an open one "lock", never both."""
+        unwanted = adapters.LOCK if obj.topic.locked else adapters.UNLOCK
+        return tuple(action for action in self.actions if action != unwanted)
+
     def move_choices(self, obj, user) -> list[tuple[int, str]]:
         return move_choices_for(user, obj.topic)

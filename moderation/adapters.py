@@ -29,6 +29,8 @@ target except `get`, which returns None):
 - act(name, obj, *, actor, reason, **options) -> carries out one action through the owning app's service
   (which audits it). Options: `category_id` for "move", `warning` for "content_warning".
 - move_choices(obj, user) -> [(id, name)] where a topic may be moved ("move" only).
+- offered(obj) (optional) -> the actions that make sense for this target now (a locked topic offers "unlock",
+  not "lock"); without it, all of `actions`.
 """
 
 from dataclasses import dataclass
@@ -104,6 +106,30 @@ def get_adapter(kind: str) -> Adapter:
         return _adapters[kind]
     except KeyError:
         raise UnknownKind(kind) from None
+
+
+# Audit rows name their target by model and id; which of those targets live in teen spaces only the owning app
+# knows. Each app registers, per model, a function returning a queryset of the primary keys in teen spaces
+# (`Post.objects.filter(topic__category__audience="teens").values("pk")`), so the audit log can leave those rows
+# out for moderators not cleared for teen spaces, in one query whatever the page.
+_teen_scopes: dict[type, Any] = {}
+
+
+def register_teen_scope(model: type, teen_pks) -> None:
+    """`teen_pks()` -> a values("pk") queryset of `model` rows that are in (or are) teen spaces."""
+    _teen_scopes[model] = teen_pks
+
+
+def teen_scopes() -> dict[type, Any]:
+    return dict(_teen_scopes)
+
+
+def offered_actions(adapter: Adapter, obj) -> tuple[str, ...]:
+    """The actions a moderator is offered on `obj` now (see `offered` in the contract above)."""
+    if obj is None:
+        return ()
+    offered = getattr(adapter, "offered", None)
+    return tuple(offered(obj)) if offered is not None else tuple(adapter.actions)
 
 
 def kinds() -> list[tuple[str, str]]:

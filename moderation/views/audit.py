@@ -10,11 +10,10 @@ from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from audit import selectors as audit_selectors
-from members.models import ADULT_AGE, User
 
+from .. import adapters
 from ..forms import AuditFilterForm
 from ..permissions import team_page
 from .common import team_context
@@ -24,18 +23,16 @@ _CSV_RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _audit_hidden_for(viewer) -> Q | None:
-    """Rows a moderator not cleared for teen spaces must not see: those about a teen member's account.
-
-    Only a User target is recognised here; rows about teen rooms, categories or posts are not yet hidden (the
-    audit row does not record the space's audience, and moderation must not import forum or chat)."""
+    """Rows a moderator not cleared for teen spaces must not see: those about a teen member, a teen category,
+    topic, post, room or message, or a review item in a teen space (each app registers which of its rows are
+    teen, moderation.adapters.register_teen_scope). One subquery per model, whatever the page."""
     if viewer.teen_cleared:
         return None
-    teen_ids = (
-        User.objects.filter(year_of_birth__gt=timezone.localdate().year - ADULT_AGE)
-        .annotate(pk_text=Cast("pk", CharField()))
-        .values("pk_text")
-    )
-    return Q(target_type=ContentType.objects.get_for_model(User), target_id__in=teen_ids)
+    hidden = Q(pk__in=[])
+    for model, teen_pks in adapters.teen_scopes().items():
+        as_text = teen_pks().annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+        hidden |= Q(target_type=ContentType.objects.get_for_model(model), target_id__in=as_text)
+    return hidden
 
 
 def _audit_rows(request):

@@ -55,7 +55,8 @@ def _item_forms(request, item, row, intent: str | None) -> dict:
     def bound(name):
         return data if intent == name else None
 
-    tool_names = [t for t in services.TOOLS if row.adapter is not None and t in row.adapter.actions]
+    offered = adapters.offered_actions(row.adapter, row.target) if row.adapter is not None else ()
+    tool_names = [t for t in services.TOOLS if t in offered]
     move_choices = []
     if adapters.MOVE in tool_names and row.target is not None:
         move_choices = row.adapter.move_choices(row.target, request.user)

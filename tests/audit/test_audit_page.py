@@ -150,3 +150,29 @@ def test_pages_keep_the_filters(moderator_client, staff, member):
     assert "actor=Dana&amp;page=2" in page
     second = moderator_client.get(URL, {"actor": "Dana", "page": 2})
     assert len(second.context["page"]) == 5
+
+
+def test_rows_about_teen_spaces_only_for_teen_cleared_viewers(moderator_client, staff_client, staff, teen_member):
+    """Not only teen accounts: a teen category's post, a teen room's message, the review item about them."""
+    from chat import services as chat_services
+    from members.audience import Audience
+    from moderation.services import act_on_target
+    from tests.chat.factories import RoomFactory
+    from tests.forum.factories import make_category, make_topic
+
+    teen_category = make_category(name="Teen lounge", audience=Audience.TEENS)
+    post = make_topic(category=teen_category, author=teen_member, title="Exams", body="so tired").posts.get()
+    act_on_target(kind="post", target=post, actor=staff, action="hide", reason="teen post hidden")
+    room = RoomFactory(name="Teen hangout", slug="teen-hangout", audience=Audience.TEENS)
+    message = chat_services.post_message(room=room, author=teen_member, body="hello").message
+    act_on_target(kind="message", target=message, actor=staff, action="remove", reason="teen message removed")
+    adult_category = make_category(name="Everyday")
+    adult_post = make_topic(category=adult_category, author=staff, title="Hi", body="hello").posts.get()
+    act_on_target(kind="post", target=adult_post, actor=staff, action="hide", reason="adult post hidden")
+
+    seen_by_moderator = moderator_client.get(URL).content.decode()
+    assert "teen post hidden" not in seen_by_moderator and "teen message removed" not in seen_by_moderator
+    assert "adult post hidden" in seen_by_moderator
+    assert {r[8] for r in _csv_rows(moderator_client.get(CSV_URL))[1:]} == {"adult post hidden"}
+    seen_by_staff = staff_client.get(URL).content.decode()
+    assert "teen post hidden" in seen_by_staff and "teen message removed" in seen_by_staff

@@ -269,3 +269,13 @@ def test_the_author_of_a_removed_topic_still_reads_why_and_others_find_nothing(
     assert page.status_code == 200
     text = page.content.decode()
     assert "Their reason: Names someone from group" in text and 'href="/my-standing/"' in text
+
+
+def test_the_queue_offers_lock_or_unlock_as_the_topic_stands(topic, reply, member, moderator, moderator_client):
+    report(reporter=member, kind="post", target_id=reply.pk, reason="harassment")
+    item = ReviewItem.objects.get(kind="post", target_id=reply.pk)
+    page = moderator_client.get(f"/moderation/items/{item.pk}/").content.decode()
+    assert "Lock the topic" in page and "Unlock the topic" not in page
+    services.lock_topic(topic=topic, actor=moderator, reason="cooling off")
+    page = moderator_client.get(f"/moderation/items/{item.pk}/").content.decode()
+    assert "Unlock the topic" in page and "Lock the topic" not in page
