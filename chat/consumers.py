@@ -293,8 +293,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
     def _refresh_restriction(self) -> None:
         """Read the member's sanction afresh before they write: a mute decided a moment ago applies to this very
         frame, even if the re-check it announced (chat.signals) has not reached this socket yet."""
-        restriction, until = User.objects.filter(pk=self.user.pk).values_list("restriction", "restricted_until").get()
-        self.user.restriction, self.user.restricted_until = restriction, until
+        fields = ("restriction", "restricted_until", "read_only_until")
+        values = User.objects.filter(pk=self.user.pk).values_list(*fields).get()
+        for name, value in zip(fields, values, strict=True):
+            setattr(self.user, name, value)
 
     def _handle(self, frame: dict) -> list[dict]:
         kind = frame["type"]

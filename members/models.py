@@ -1,5 +1,5 @@
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -41,6 +41,10 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
 
+# `read_only_until` for a sanction with no end: far enough never to pass, and still a date the database keeps.
+UNTIL_LIFTED = datetime(9999, 12, 31, tzinfo=UTC)
+
+
 class Restriction(models.TextChoices):
     MUTE = "mute", "Read-only"
     SUSPENSION = "suspension", "Suspended"
@@ -66,6 +70,9 @@ class User(AbstractUser):
     restriction = models.CharField(max_length=12, choices=Restriction.choices, blank=True)
     # None with a restriction: until lifted (a ban). Past: expired, whatever `restriction` still says.
     restricted_until = models.DateTimeField(null=True, blank=True)
+    # The latest end of any mute, suspension or ban in force (UNTIL_LIFTED for one with no end), so that a mute
+    # outlasting a shorter suspension still holds once the suspension ends, with nothing run at that moment.
+    read_only_until = models.DateTimeField(null=True, blank=True)
     # An IANA zone name ("Europe/Berlin"); empty means the clinic's (settings.TIME_ZONE). Every page shows times
     # in it (community.middleware.TimeZoneMiddleware), and chat's script formats live messages the same way.
     time_zone = models.CharField(max_length=64, blank=True, default="")
@@ -160,12 +167,16 @@ class User(AbstractUser):
 
     @property
     def restriction_in_force(self) -> str:
-        """ "mute", "suspension", "ban" or "": expiry takes effect by itself, read on access."""
-        if not self.restriction:
-            return ""
-        if self.restricted_until is not None and self.restricted_until <= timezone.now():
-            return ""
-        return self.restriction
+        """ "ban", "suspension", "mute" or "": expiry takes effect by itself, read on access. A shut-out past its
+        end leaves any longer mute in force (`read_only_until`)."""
+        now = timezone.now()
+        if self.restriction in (Restriction.SUSPENSION, Restriction.BAN) and (
+            self.restricted_until is None or self.restricted_until > now
+        ):
+            return self.restriction
+        if self.read_only_until is not None and self.read_only_until > now:
+            return Restriction.MUTE
+        return ""
 
     @property
     def is_read_only(self) -> bool:

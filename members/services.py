@@ -298,12 +298,14 @@ def update_member_settings(*, member: User, actor: User, groups, role: str, teen
         announce_access_changed(member.pk)
 
 
-def set_member_restriction(*, member: User, restriction: str, until) -> None:
-    """Mirror the strongest sanction in force onto the account (moderation's sanction services call this in
-    their own audited transaction); open pages and sockets follow at once."""
-    if (member.restriction, member.restricted_until) == (restriction, until):
+def set_member_restriction(*, member: User, restriction: str, until, read_only_until) -> None:
+    """Mirror the sanctions in force onto the account (moderation's sanction services call this in their own
+    audited transaction): the strongest one and its end, and the end of being read-only. Open pages and sockets
+    follow at once."""
+    fields = {"restriction": restriction, "restricted_until": until, "read_only_until": read_only_until}
+    if all(getattr(member, name) == value for name, value in fields.items()):
         return
-    member.restriction = restriction
-    member.restricted_until = until
-    member.save(update_fields=["restriction", "restricted_until"])
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member.save(update_fields=list(fields))
     announce_access_changed(member.pk)

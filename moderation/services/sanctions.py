@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import record_audit
-from members.models import Restriction, User
+from members.models import UNTIL_LIFTED, Restriction, User
 from members.services import set_member_restriction
 from members.text import clean_member_text
 from notifications.services import notify
@@ -46,19 +46,22 @@ def _check_may_sanction(actor, member: User) -> None:
 
 
 def _sync_restriction(member: User) -> None:
-    """Mirror the strongest sanction in force (and its latest end) onto the account."""
+    """Mirror the sanctions in force onto the account: the strongest one with its latest end, and how long the
+    member stays read-only (the latest end of any of them), so each end takes effect by itself."""
     now = timezone.now()
     in_force = [
         s for s in member.sanctions.filter(lifted_at__isnull=True).exclude(kind=Kind.WARNING) if s.in_force(now)
     ]
-    for kind in _STRENGTH:
-        same = [s for s in in_force if s.kind == kind]
-        if same:
-            ends = [s.ends_at for s in same]
-            until = None if any(e is None for e in ends) else max(ends)
-            set_member_restriction(member=member, restriction=_RESTRICTION[kind], until=until)
-            return
-    set_member_restriction(member=member, restriction="", until=None)
+    if not in_force:
+        set_member_restriction(member=member, restriction="", until=None, read_only_until=None)
+        return
+    read_only_until = max(s.ends_at or UNTIL_LIFTED for s in in_force)
+    strongest = next(kind for kind in _STRENGTH if any(s.kind == kind for s in in_force))
+    ends = [s.ends_at for s in in_force if s.kind == strongest]
+    until = None if any(e is None for e in ends) else max(ends)
+    set_member_restriction(
+        member=member, restriction=_RESTRICTION[strongest], until=until, read_only_until=read_only_until
+    )
 
 
 def _describe(sanction: Sanction) -> str:

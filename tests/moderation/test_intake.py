@@ -1,5 +1,8 @@
 """The intake every writing place calls: what screening decides for a writer, and the item it opens."""
 
+from datetime import timedelta
+from unittest import mock
+
 import pytest
 from django.core import mail
 
@@ -108,8 +111,21 @@ def test_a_sanction_is_mirrored_on_the_account_and_ends_by_itself(member, modera
     member.refresh_from_db()
     assert member.restriction == Restriction.MUTE and member.restricted_until == sanction.ends_at
     # Past its end, the mute no longer holds, though nothing ran to clear it.
-    member.restricted_until = sanction.starts_at
-    assert member.restriction == Restriction.MUTE and not member.is_read_only
+    with mock.patch("django.utils.timezone.now", return_value=sanction.ends_at + timedelta(seconds=1)):
+        assert member.restriction == Restriction.MUTE and not member.is_read_only
+
+
+def test_a_mute_that_outlasts_a_suspension_holds_when_the_suspension_ends(member, moderator):
+    mute = services.issue_sanction(member=member, kind=Sanction.Kind.MUTE, actor=moderator, reason="Cool off", days=3)
+    suspension = services.issue_sanction(
+        member=member, kind=Sanction.Kind.SUSPENSION, actor=moderator, reason="Threats", hours=2
+    )
+    member.refresh_from_db()
+    assert member.is_shut_out and member.restricted_until == suspension.ends_at
+    with mock.patch("django.utils.timezone.now", return_value=suspension.ends_at + timedelta(minutes=1)):
+        assert not member.is_shut_out and member.is_read_only
+    with mock.patch("django.utils.timezone.now", return_value=mute.ends_at + timedelta(minutes=1)):
+        assert not member.is_shut_out and not member.is_read_only
 
 
 def test_sanctions_need_a_reason_and_a_length_and_never_reach_oneself(member, moderator):
