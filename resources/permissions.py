@@ -105,3 +105,24 @@ def check_view_page(request, page) -> list[PageViewRestriction]:
     if any(r.restriction_type != PageViewRestriction.PASSWORD for r in failing):
         raise Http404("No such page.")
     return failing
+
+
+def check_view_document(request, document) -> None:
+    """A document is seen where a page that uses it is seen: Wagtail serves documents by id to anyone signed in,
+    so without this a member could fetch a file from a teen or programme group's page by guessing its address.
+
+    Raise Http404 unless a live page that uses the document passes this member's restrictions. Clinic staff (who
+    manage documents in /cms/) see every document; a document no live page uses is for staff only.
+    """
+    from wagtail.models import Page, ReferenceIndex
+
+    if request.user.is_authenticated and request.user.is_clinic_staff:
+        return
+    page_ids = {
+        int(ref.object_id)
+        for ref in ReferenceIndex.get_references_to(document)
+        if ref.base_content_type.model_class() is Page
+    }
+    reader = restriction_reader(request)
+    if not any(reader.may_see(page) for page in Page.objects.live().filter(pk__in=page_ids)):
+        raise Http404("No such document.")

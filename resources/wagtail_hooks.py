@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from .permissions import check_view_page
+from .permissions import check_view_document, check_view_page
 
 # Names of Wagtail's menu items (the Settings submenu itself stays: workflows, collections).
 SITE_ADMIN_ONLY_MENU_ITEMS = {"users", "groups", "sites"}
@@ -55,6 +55,12 @@ def serve_by_the_community_rules(serve_next):
         return page.serve(request, *serve_args, **serve_kwargs)
 
     return inner
+
+
+@hooks.register("before_serve_document")
+def documents_follow_their_pages(document, request):
+    """Documents are served by the privacy of the pages that use them (resources.permissions)."""
+    check_view_document(request, document)
 
 
 def edit_crisis_page(request):
