@@ -19,6 +19,8 @@ PUBLIC_PREFIXES = (
     "/accounts/2fa/authenticate/",
     "/accounts/logout/",
     "/help/",
+    # A member's meetings feed for their calendar app: its address carries a token that stands for the member.
+    "/calendar/",
     "/static/",
     "/healthz",
     # Wagtail's and the Django admin's own sign-in and password addresses: they only lead to allauth's.

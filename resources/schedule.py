@@ -12,7 +12,9 @@ from datetime import datetime, timedelta
 import icalendar
 from django.conf import settings
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .models import WEEKDAYS, Meeting, MeetingSchedulePage
 
@@ -79,7 +81,12 @@ def weekly_table_for(user, page: MeetingSchedulePage) -> dict:
         day_rows = [row for row in rows if row.starts.weekday() == number]
         if day_rows:
             days.append({"name": name, "rows": day_rows})
-    return {"days": days, "time_zone": zone.key, "calendar_url": page.url + page.reverse_subpage("calendar")}
+    return {
+        "days": days,
+        "time_zone": zone.key,
+        "calendar_url": page.url + page.reverse_subpage("calendar"),
+        "feed_path": reverse("meetings_feed", args=[feed_token(user)]) if user.is_authenticated else "",
+    }
 
 
 def calendar_for(user, page: MeetingSchedulePage, *, host: str) -> icalendar.Calendar:
@@ -110,3 +117,34 @@ def calendar_response_for(request, page: MeetingSchedulePage) -> HttpResponse:
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{page.slug}.ics"'
     return response
+
+
+# --- the subscribable feed -------------------------------------------------------------------------------------
+# A calendar app fetches the schedule on its own, without the member's session, so the feed's address carries a
+# token: the member's id and a keyed hash of their account that changes when their password does (a leaked
+# address stops working once they change it). It admits to nothing but this member's own meetings list.
+
+_FEED_SALT = "resources.meetings-feed"
+
+
+def _feed_signature(user) -> str:
+    return salted_hmac(_FEED_SALT, f"{user.pk}:{user.password}:{user.email}", algorithm="sha256").hexdigest()[:40]
+
+
+def feed_token(user) -> str:
+    return f"{user.pk}-{_feed_signature(user)}"
+
+
+def member_for_feed_token(token: str):
+    """The member a feed address belongs to, if it is still theirs and they are still let in; else None."""
+    from members.models import User
+
+    user_id, _, signature = token.partition("-")
+    if not user_id.isdigit() or not signature:
+        return None
+    user = User.objects.filter(pk=int(user_id)).first()
+    if user is None or not constant_time_compare(signature, _feed_signature(user)):
+        return None
+    if not user.is_approved_member or user.is_shut_out:
+        return None
+    return user

@@ -70,6 +70,12 @@ def cases(world) -> list[Case]:
             "/documents/authenticate_with_password/1/",
             members_only(member=LOGIN, teen=LOGIN, moderator=LOGIN, staff=LOGIN),
         ),
+        # A calendar feed answers only to its token, whoever asks (a calendar app has no session): a wrong one is 404.
+        Case(
+            "meetings_feed",
+            "/calendar/1-not-a-real-token/meetings.ics",
+            {role: NOT_FOUND for role in ("visitor", "applicant", "member", "teen", "moderator", "staff")},
+        ),
         # Teens and adults never see each other's profiles: the adult member's profile is a 404 to a teen.
         Case("members:profile", f"/members/{world.member.pk}/", members_only(teen=NOT_FOUND)),
         # A document that does not exist (the resource tests cover private documents).

@@ -109,3 +109,46 @@ def test_a_place_link_must_stay_on_this_site(db):
     )
     with pytest.raises(ValidationError, match="on this site"):
         meeting.clean()
+
+
+# --- the subscribable feed ---------------------------------------------------------------------------------------
+
+
+def _feed_path(client, page) -> str:
+    import re
+
+    html = client.get(page.url).content.decode()
+    return re.search(r'id="feed-address"[^>]*value="https?://[^/]+(/calendar/[^"]+)"', html).group(1)
+
+
+def test_a_calendar_app_subscribes_without_a_session_and_sees_only_the_members_meetings(
+    schedule, rp_member, client_for, client, teen_member
+):
+    path = _feed_path(client_for(rp_member), schedule)
+    response = client.get(path)  # no session: a calendar app
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    names = {str(e["summary"]) for e in icalendar.Calendar.from_ical(response.content).walk("VEVENT")}
+    assert names == {"Early circle", "Relapse Prevention skills"}
+    # A teen's address lists teen meetings only.
+    teen_path = _feed_path(client_for(teen_member), schedule)
+    teen_names = {str(e["summary"]) for e in icalendar.Calendar.from_ical(client.get(teen_path).content).walk("VEVENT")}
+    assert teen_names == {"Teen hangout"}
+
+
+def test_a_feed_address_stops_working_after_a_password_change_or_a_suspension(
+    schedule, rp_member, client_for, client, moderator
+):
+    from moderation.services import issue_sanction
+
+    path = _feed_path(client_for(rp_member), schedule)
+    assert client.get(path.replace("-", "-0", 1)).status_code == 404  # tampered
+    assert client.get("/calendar/999999-abc/meetings.ics").status_code == 404
+    issue_sanction(member=rp_member, kind="suspension", actor=moderator, reason="Threats", days=1)
+    assert client.get(path).status_code == 404
+    rp_member.refresh_from_db()
+    rp_member.restriction, rp_member.restricted_until, rp_member.read_only_until = "", None, None
+    rp_member.save()
+    assert client.get(path).status_code == 200
+    rp_member.set_password("a-new-password-2026")
+    rp_member.save()
+    assert client.get(path).status_code == 404
