@@ -60,17 +60,18 @@ class Room(AudienceMixin):
     def is_scheduled(self) -> bool:
         return bool(self.weekdays and self.opens_at and self.closes_at)
 
+    # Opening hours are the clinic's (settings.TIME_ZONE), whatever zone the member reading them is in.
     def is_open_at(self, moment: datetime) -> bool:
         if not self.is_scheduled:
             return True
-        local = timezone.localtime(moment)
+        local = timezone.localtime(moment, timezone.get_default_timezone())
         return local.weekday() in self.weekdays and self.opens_at <= local.time() < self.closes_at
 
     def next_opening(self, moment: datetime) -> datetime | None:
-        """When the room next opens after `moment` (local time), or None if it is unscheduled."""
+        """When the room next opens after `moment` (the clinic's hours), or None if it is unscheduled."""
         if not self.is_scheduled:
             return None
-        local = timezone.localtime(moment)
+        local = timezone.localtime(moment, timezone.get_default_timezone())
         for days_ahead in range(0, 8):
             day = local.date() + timedelta(days=days_ahead)
             if day.weekday() not in self.weekdays:
@@ -85,7 +86,11 @@ class Room(AudienceMixin):
             return ""
         names = dict(WEEKDAYS)
         days = ", ".join(names[d] + "s" for d in self.weekdays)
-        return f"Open {days}, {_clock(self.opens_at)}–{_clock(self.closes_at)}"
+        text = f"Open {days}, {_clock(self.opens_at)}–{_clock(self.closes_at)}"
+        clinic_zone = timezone.get_default_timezone()
+        if timezone.get_current_timezone().key != clinic_zone.key:
+            text += f" ({clinic_zone.key.replace('_', ' ')} time)"
+        return text
 
 
 def _clock(value: time) -> str:

@@ -61,11 +61,9 @@ def in_audience(user, space) -> bool:
 
 def members_visible_q(user) -> Q:
     """A filter on users: teens and adults never see each other (staff and moderators are seen by all)."""
-    from django.utils import timezone
+    from .models import ADULT_AGE, Role, User, clinic_year  # local: models import this module's mixin
 
-    from .models import ADULT_AGE, Role, User  # local: models import this module's mixin
-
-    adult_born_by = timezone.localdate().year - ADULT_AGE
+    adult_born_by = clinic_year() - ADULT_AGE
     in_privileged_group = User.groups.through.objects.filter(
         user_id=OuterRef("pk"), group__name__in=[Role.MODERATOR, Role.STAFF]
     )

@@ -41,6 +41,12 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
 
+def clinic_year() -> int:
+    """This year by the clinic's calendar (settings.TIME_ZONE), whatever zone the request runs in: the age line
+    must fall at the same moment for every viewer and every member, not at each member's own midnight."""
+    return timezone.localdate(timezone=timezone.get_default_timezone()).year
+
+
 # `read_only_until` for a sanction with no end: far enough never to pass, and still a date the database keeps.
 UNTIL_LIFTED = datetime(9999, 12, 31, tzinfo=UTC)
 
@@ -110,7 +116,7 @@ class User(AbstractUser):
 
     @property
     def age(self) -> int:
-        return timezone.localdate().year - self.year_of_birth
+        return clinic_year() - self.year_of_birth
 
     @property
     def is_teen(self) -> bool:

@@ -2,9 +2,8 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from .models import ADULT_AGE, TEEN_MIN_AGE, User
+from .models import ADULT_AGE, TEEN_MIN_AGE, User, clinic_year
 from .naming import name_problem
 from .text import clean_member_text
 
@@ -36,7 +35,7 @@ def clean_display_name(value: str, *, exclude_user_id: int | None = None) -> str
 
 
 def clean_year_of_birth(year: int) -> int:
-    age = timezone.localdate().year - year
+    age = clinic_year() - year
     if age > 110 or age < 0:
         raise ValidationError("Please enter your year of birth as four digits, for example 1988.")
     if age < TEEN_MIN_AGE:
@@ -45,7 +44,7 @@ def clean_year_of_birth(year: int) -> int:
 
 
 def is_adult_year(year: int) -> bool:
-    return timezone.localdate().year - year >= ADULT_AGE
+    return clinic_year() - year >= ADULT_AGE
 
 
 # RFC 5321 allows 254 characters in a usable address; a longer one is refused, never cut.

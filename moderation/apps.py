@@ -18,15 +18,13 @@ class ModerationConfig(AppConfig):
 
 
 def _register_teen_scopes(adapters) -> None:
-    from django.utils import timezone
-
-    from members.models import ADULT_AGE, User
+    from members.models import ADULT_AGE, User, clinic_year
 
     from .models import ReviewItem
 
     def teen_members():
         # Matches User.is_teen (this year minus the year of birth below ADULT_AGE), read when the log is shown.
-        return User.objects.filter(year_of_birth__gt=timezone.localdate().year - ADULT_AGE).values("pk")
+        return User.objects.filter(year_of_birth__gt=clinic_year() - ADULT_AGE).values("pk")
 
     adapters.register_teen_scope(User, teen_members)
     adapters.register_teen_scope(ReviewItem, lambda: ReviewItem.objects.filter(in_teen_space=True).values("pk"))

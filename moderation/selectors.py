@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from members.models import ADULT_AGE, User
+from members.models import ADULT_AGE, User, clinic_year
 
 from . import adapters
 from .models import Appeal, Flag, MemberNote, ReviewItem, Sanction
@@ -21,7 +21,7 @@ APPEAL_SHOWS = [("open", "Waiting"), ("decided", "Decided")]
 
 def _teen_members_q(prefix: str = "") -> Q:
     # Matches User.is_teen (age < ADULT_AGE, age = this year - year of birth) in the database.
-    return Q(**{f"{prefix}year_of_birth__gt": timezone.localdate().year - ADULT_AGE})
+    return Q(**{f"{prefix}year_of_birth__gt": clinic_year() - ADULT_AGE})
 
 
 # --- review items ---------------------------------------------------------------------------------------------

@@ -68,7 +68,9 @@ def _describe(sanction: Sanction) -> str:
     if sanction.kind == Kind.WARNING:
         return "A moderator has sent you a warning."
     until = (
-        f" until {timezone.localtime(sanction.ends_at):%-d %B %Y, %H:%M}"
+        # In the clinic's zone, named: the notice is written during the moderator's request, not the member's.
+        f" until {timezone.localtime(sanction.ends_at, timezone.get_default_timezone()):%-d %B %Y, %H:%M}"
+        f" ({timezone.get_default_timezone().key.replace('_', ' ')} time)"
         if sanction.ends_at
         else " until further notice"
     )

@@ -175,3 +175,19 @@ def test_a_leftover_socket_counter_of_another_shape_does_not_lock_the_member_out
     cache.set(live._sockets_key(member), 5)  # what an older release kept under this key
     assert live.open_socket(member, "tab-1") is True
     assert set(cache.get(live._sockets_key(member))) == {"tab-1"}
+
+
+def test_opening_hours_are_the_clinics_whatever_zone_the_member_reads_in(db):
+    """A member in Tokyo reads the room while it is Tuesday 7:30 pm at the clinic: it is open for them too."""
+    from .factories import RoomFactory
+
+    room = RoomFactory(schedule_weekdays="1", opens_at=time(19, 0), closes_at=time(20, 0))  # Tuesdays 7-8 pm
+    clinic = timezone.get_default_timezone()
+    tuesday_evening = timezone.make_aware(datetime(2026, 12, 1, 19, 30), clinic)
+    with timezone.override("Asia/Tokyo"):
+        assert room.is_open_at(tuesday_evening)
+        assert room.next_opening(tuesday_evening + timedelta(hours=1)) == timezone.make_aware(
+            datetime(2026, 12, 8, 19, 0), clinic
+        )
+        # The hours say whose clock they are on.
+        assert room.schedule_text() == f"Open Tuesdays, 7 pm–8 pm ({clinic.key.replace('_', ' ')} time)"
