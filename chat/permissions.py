@@ -77,8 +77,9 @@ def check_post(user, room: Room) -> None:
     mute = selectors.active_mute(user=user, room=room)
     if mute is not None:
         raise ChatPermissionDenied(
-            f"You can read this room but not write in it until {_member_time(user, mute.until, UNTIL_FORMAT)}. "
-            "If you think this is a mistake, please contact the moderators.",
+            f"You can read this room but not write in it until {_member_time(user, mute.until, UNTIL_FORMAT)}: "
+            "a moderator paused your messages in this room only, and the pause ends by itself. You can still "
+            "write everywhere else.",
             code="muted",
         )
     now = timezone.now()

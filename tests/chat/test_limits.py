@@ -92,6 +92,9 @@ async def test_a_muted_member_reads_but_cannot_write(connect, room, member, memb
     await sam.send({"type": "send", "body": "let me talk", "client_id": "1"})
     error = await sam.receive_type("error")
     assert error["code"] == "muted" and "until" in error["detail"]
+    # It says what it is and that it ends by itself, and promises no contact the page does not offer.
+    assert "this room only" in error["detail"] and "ends by itself" in error["detail"]
+    assert "contact" not in error["detail"]
     await jordan.send({"type": "send", "body": "hello", "client_id": "2"})
     assert (await sam.receive_type("message"))["author"]["name"] == "Jordan"
     assert await _count() == 1
