@@ -185,6 +185,22 @@ class User(AbstractUser):
         return ""
 
     @property
+    def restriction_in_force_until(self):
+        """When the restriction in force ends (None: until lifted, or none in force). After a shut-out ends, a
+        longer mute's end, not the stored strongest sanction's."""
+        kind = self.restriction_in_force
+        if kind in (Restriction.SUSPENSION, Restriction.BAN):
+            return self.restricted_until
+        if kind == Restriction.MUTE and self.read_only_until != UNTIL_LIFTED:
+            return self.read_only_until
+        return None
+
+    @property
+    def restriction_in_force_label(self) -> str:
+        kind = self.restriction_in_force
+        return Restriction(kind).label if kind else ""
+
+    @property
     def is_read_only(self) -> bool:
         """Muted, suspended or banned: may not write anywhere (posts, replies, chat, reactions). Reporting stays
         open to a muted member: it is how someone tells the moderators they are being harmed."""

@@ -11,7 +11,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives, send_mail
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -80,13 +80,19 @@ def _retry_or_raise(task_obj, kwargs: dict, attempt: int, error: Exception) -> N
     raise error
 
 
+def send_or_retry(task_obj, kwargs: dict, attempt: int, message: EmailMessage) -> None:
+    """Send `message` from inside `task_obj`; on failure schedule another attempt (where the backend can) and
+    re-raise, so this attempt is recorded as failed. Every email task sends through this."""
+    try:
+        message.send()
+    except Exception as exc:
+        _retry_or_raise(task_obj, kwargs, attempt, exc)
+
+
 @task(takes_context=True)
 def send_email_message(context: TaskContext, message: dict, attempt: int = 1) -> None:
     """Send one prepared email (see `message_to_dict`)."""
-    try:
-        message_from_dict(message).send()
-    except Exception as exc:
-        _retry_or_raise(send_email_message, {"message": message}, attempt, exc)
+    send_or_retry(send_email_message, {"message": message}, attempt, message_from_dict(message))
 
 
 @task(takes_context=True)
@@ -100,10 +106,8 @@ def send_invitation_email(context: TaskContext, invitation_id: int, attempt: int
         "members/email/invitation.txt",
         {"invitation": invitation, "signup_url": settings.WAGTAILADMIN_BASE_URL + reverse("account_signup")},
     )
-    try:
-        send_mail("Your invitation", body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
-    except Exception as exc:
-        _retry_or_raise(send_invitation_email, {"invitation_id": invitation_id}, attempt, exc)
+    email = EmailMessage("Your invitation", body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    send_or_retry(send_invitation_email, {"invitation_id": invitation_id}, attempt, email)
     Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=timezone.now())
 
 
@@ -118,7 +122,5 @@ def send_approval_email(context: TaskContext, user_id: int, attempt: int = 1) ->
         "members/email/approved.txt",
         {"user": user, "sign_in_url": settings.WAGTAILADMIN_BASE_URL + reverse("account_login")},
     )
-    try:
-        send_mail("Your account is ready", body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    except Exception as exc:
-        _retry_or_raise(send_approval_email, {"user_id": user_id}, attempt, exc)
+    email = EmailMessage("Your account is ready", body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    send_or_retry(send_approval_email, {"user_id": user_id}, attempt, email)

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import TaskContext, task
 
-from members.tasks import _retry_or_raise
+from members.tasks import send_or_retry
 
 
 @task(takes_context=True)
@@ -17,7 +17,5 @@ def alert_on_call(context: TaskContext, item_id: int, attempt: int = 1) -> None:
         return
     link = settings.WAGTAILADMIN_BASE_URL + reverse("moderation:item", args=[item_id])
     body = render_to_string("moderation/email/on_call_alert.txt", {"link": link})
-    try:
-        EmailMessage("Urgent: please check the review queue", body, settings.DEFAULT_FROM_EMAIL, bcc=recipients).send()
-    except Exception as exc:
-        _retry_or_raise(alert_on_call, {"item_id": item_id}, attempt, exc)
+    email = EmailMessage("Urgent: please check the review queue", body, settings.DEFAULT_FROM_EMAIL, bcc=recipients)
+    send_or_retry(alert_on_call, {"item_id": item_id}, attempt, email)

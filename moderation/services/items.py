@@ -54,6 +54,12 @@ def clean_reason(reason: str) -> str:
     return reason
 
 
+def tell_member(member, *, kind: str, text: str) -> None:
+    """A moderation notice to a member: no actor (never who acted or reported), leading to their standing page,
+    where the whole of it is."""
+    notify(recipient=member, kind=kind, text=text, url=reverse("moderation_member:standing"))
+
+
 # --- opening items (intake) ------------------------------------------------------------------------------------
 
 
@@ -157,11 +163,10 @@ def _tell_reporters(item: ReviewItem) -> None:
         if flag.reporter_id in told:
             continue
         told.add(flag.reporter_id)
-        notify(
-            recipient=flag.reporter,
+        tell_member(
+            flag.reporter,
             kind="report_reviewed",
             text="A moderator has looked at something you reported. Thank you for looking out for others here.",
-            url=reverse("moderation_member:standing"),
         )
     item.flags.filter(pk__in=[f.pk for f in flags]).update(reporter_told_at=now, status=_flag_status(item))
 
@@ -176,12 +181,7 @@ def _tell_author(item: ReviewItem, *, decision: str, reason: str, adapter) -> No
         return
     what = adapter.label.lower()
     verb = "hid" if decision == adapters.HIDE else "removed"
-    notify(
-        recipient=author,
-        kind="content_moderated",
-        text=f"A moderator {verb} your {what}. Their reason: {reason}"[:300],
-        url=reverse("moderation_member:standing"),
-    )
+    tell_member(author, kind="content_moderated", text=f"A moderator {verb} your {what}. Their reason: {reason}")
 
 
 @transaction.atomic
@@ -210,6 +210,16 @@ def decide_item(*, item: ReviewItem, actor, decision: str, reason: str) -> Revie
             raise ItemError(f"A {adapter.label.lower()} cannot be changed that way.")
         _check_effect_changes_something(adapter, target, effect)
         adapter.act(effect, target, actor=actor, reason=reason)
+    _close(item, actor=actor, decision=decision, reason=reason)
+    if decision == DISMISS:
+        record_audit(actor=actor, action=AuditAction.DISMISS_ITEM, target=item, reason=reason)
+    _tell_reporters(item)
+    _tell_author(item, decision=decision, reason=reason, adapter=adapter)
+    return item
+
+
+def _close(item: ReviewItem, *, actor, decision: str, reason: str) -> None:
+    """Record the decision that closes an item (a dismissal, or what was done to its target)."""
     now = timezone.now()
     item.status = ReviewItem.Status.DISMISSED if decision == DISMISS else ReviewItem.Status.RESOLVED
     item.resolution = decision
@@ -218,11 +228,6 @@ def decide_item(*, item: ReviewItem, actor, decision: str, reason: str) -> Revie
     item.resolved_at = now
     item.updated_at = now
     item.save(update_fields=["status", "resolution", "resolution_reason", "resolved_by", "resolved_at", "updated_at"])
-    if decision == DISMISS:
-        record_audit(actor=actor, action=AuditAction.DISMISS_ITEM, target=item, reason=reason)
-    _tell_reporters(item)
-    _tell_author(item, decision=decision, reason=reason, adapter=adapter)
-    return item
 
 
 _STATE_AFTER = {
@@ -240,6 +245,14 @@ def _check_effect_changes_something(adapter, target, effect: str) -> None:
         raise ItemError("This has already been removed; restore it first if it should only be hidden.")
 
 
+def _check_options(action: str, options: dict) -> None:
+    """What a tool needs besides its reason, the same from the queue and from the page."""
+    if action == adapters.CONTENT_WARNING and not (options.get("warning") or "").strip():
+        raise ItemError("Please write the content warning members will see.")
+    if action == adapters.MOVE and not options.get("category_id"):
+        raise ItemError("Choose where to move the topic.")
+
+
 @transaction.atomic
 def use_tool(*, item: ReviewItem, actor, tool: str, reason: str, **options) -> None:
     """A content warning, lock, unlock or move on the item's target; the item stays as it is."""
@@ -252,10 +265,7 @@ def use_tool(*, item: ReviewItem, actor, tool: str, reason: str, **options) -> N
     target = adapter.get(item.target_id)
     if target is None:
         raise ItemError("This no longer exists.")
-    if tool == adapters.CONTENT_WARNING and not (options.get("warning") or "").strip():
-        raise ItemError("Please write the content warning members will see.")
-    if tool == adapters.MOVE and not options.get("category_id"):
-        raise ItemError("Choose where to move the topic.")
+    _check_options(tool, options)
     adapter.act(tool, target, actor=actor, reason=reason, **options)
 
 
@@ -280,17 +290,10 @@ def act_on_target(*, kind: str, target, actor, action: str, reason: str, **optio
             return
         if action in _STATE_AFTER:
             _check_effect_changes_something(adapter, target, action)
-        if action == adapters.CONTENT_WARNING and not (options.get("warning") or "").strip():
-            raise ItemError("Please write the content warning members will see.")
+        _check_options(action, options)
         adapter.act(action, target, actor=actor, reason=reason, **options)
         if action in (adapters.HIDE, adapters.REMOVE):
             # No item to decide: the author still hears of it, through a closed item that records the decision.
             item = open_item_for(adapter=adapter, target=target, source=ReviewItem.Source.MODERATOR)
-            now = timezone.now()
-            item.status = ReviewItem.Status.RESOLVED
-            item.resolution = action
-            item.resolution_reason = reason
-            item.resolved_by = actor
-            item.resolved_at = now
-            item.save(update_fields=["status", "resolution", "resolution_reason", "resolved_by", "resolved_at"])
+            _close(item, actor=actor, decision=action, reason=reason)
             _tell_author(item, decision=action, reason=reason, adapter=adapter)

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditAction
@@ -11,11 +10,10 @@ from audit.services import record_audit
 from members.models import UNTIL_LIFTED, Restriction, User
 from members.services import set_member_restriction
 from members.text import clean_member_text
-from notifications.services import notify
 
 from .. import adapters
 from ..models import Appeal, MemberNote, ReviewItem, Sanction
-from .items import ItemError, clean_reason
+from .items import ItemError, clean_reason, tell_member
 
 Kind = Sanction.Kind
 _AUDIT = {
@@ -116,12 +114,7 @@ def issue_sanction(
     )
     if kind != Kind.WARNING:
         _sync_restriction(member)
-    notify(
-        recipient=member,
-        kind="sanction",
-        text=f"{_describe(sanction)} Reason: {reason}"[:300],
-        url=reverse("moderation_member:standing"),
-    )
+    tell_member(member, kind="sanction", text=f"{_describe(sanction)} Reason: {reason}")
     return sanction
 
 
@@ -142,11 +135,10 @@ def lift_sanction(*, sanction: Sanction, actor, reason: str) -> Sanction:
         changes={"sanction": (sanction.kind, "lifted")},
     )
     _sync_restriction(sanction.member)
-    notify(
-        recipient=sanction.member,
+    tell_member(
+        sanction.member,
         kind="sanction_lifted",
         text=f"A moderator lifted the {sanction.get_kind_display().lower()} on your account.",
-        url=reverse("moderation_member:standing"),
     )
     return sanction
 
@@ -222,12 +214,7 @@ def decide_appeal(*, appeal: Appeal, actor, grant: bool, note: str) -> Appeal:
         reason=note,
     )
     outcome = "granted: it has been put right" if grant else "looked at again, and the decision stands"
-    notify(
-        recipient=appeal.member,
-        kind="appeal_decided",
-        text=f"Your appeal was {outcome}. The moderator's note: {note}"[:300],
-        url=reverse("moderation_member:standing"),
-    )
+    tell_member(appeal.member, kind="appeal_decided", text=f"Your appeal was {outcome}. The moderator's note: {note}")
     return appeal
 
 

@@ -146,3 +146,17 @@ def test_a_cry_for_help_is_never_simply_refused(member, watch):
     watch("pills", "block")
     decision = services.screen_writing(author=member, text="I'm going to take all my pills tonight")
     assert decision.crisis and decision.hold and decision.source == ReviewItem.Source.CRISIS
+
+
+def test_the_team_sees_the_restriction_in_force_now_not_the_ended_one(member, moderator, staff_client):
+    mute = services.issue_sanction(member=member, kind=Sanction.Kind.MUTE, actor=moderator, reason="Cool off", days=3)
+    suspension = services.issue_sanction(
+        member=member, kind=Sanction.Kind.SUSPENSION, actor=moderator, reason="Threats", hours=2
+    )
+    assert (
+        "currently <strong>suspended</strong>" in staff_client.get(f"/moderation/members/{member.pk}/").content.decode()
+    )
+    with mock.patch("django.utils.timezone.now", return_value=suspension.ends_at + timedelta(minutes=1)):
+        page = staff_client.get(f"/moderation/members/{member.pk}/").content.decode()
+    assert "currently <strong>read-only</strong>" in page
+    assert mute.ends_at.strftime("%Y") in page and "suspended</strong>" not in page
