@@ -57,6 +57,11 @@ class Restriction(models.TextChoices):
     BAN = "ban", "Banned"
 
 
+class MentionPolicy(models.TextChoices):
+    EVERYONE = "everyone", "Any member who can see where I am"
+    NOBODY = "nobody", "Nobody (moderators still can)"
+
+
 class User(AbstractUser):
     """A person with an account. Known to others only by `display_name`, never by email."""
 
@@ -82,6 +87,15 @@ class User(AbstractUser):
     # An IANA zone name ("Europe/Berlin"); empty means the clinic's (settings.TIME_ZONE). Every page shows times
     # in it (community.middleware.TimeZoneMiddleware), and chat's script formats live messages the same way.
     time_zone = models.CharField(max_length=64, blank=True, default="")
+
+    # --- the member's own space (/me/) ---
+    bio = models.CharField(max_length=300, blank=True)
+    # Whether others see this member in a chat room's "here now" list (and their typing). Off by default.
+    show_presence = models.BooleanField(default=False)
+    mention_policy = models.CharField(max_length=12, choices=MentionPolicy.choices, default=MentionPolicy.EVERYONE)
+    # A private recovery counter: only the member sees the date; announcements at milestones only if they opt in.
+    milestone_start = models.DateField(null=True, blank=True)
+    show_milestones = models.BooleanField(default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -303,3 +317,17 @@ class ConsentRecord(models.Model):
 
     class Meta:
         ordering = ["-accepted_at"]
+
+
+class Block(models.Model):
+    """One member blocking another. Either direction hides each from the other (DESIGN: access rules)."""
+
+    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="one_block_per_pair"),
+            models.CheckConstraint(condition=~models.Q(blocker=models.F("blocked")), name="no_self_block"),
+        ]

@@ -309,3 +309,37 @@ def set_member_restriction(*, member: User, restriction: str, until, read_only_u
         setattr(member, name, value)
     member.save(update_fields=list(fields))
     announce_access_changed(member.pk)
+
+
+# --- blocking ------------------------------------------------------------------------------------
+
+
+class BlockError(Exception):
+    """A block that cannot be made; the message is shown to the member."""
+
+
+def block_member(*, blocker: User, blocked: User) -> bool:
+    """`blocker` stops seeing `blocked`, and the other way round (DESIGN: access rules). True if newly blocked.
+
+    Staff and moderators cannot be blocked: a member must still be able to hear from the people who keep the
+    community safe. Blocking twice is no error (a double click, a retry)."""
+    from .models import Block
+
+    if blocker.pk == blocked.pk:
+        raise BlockError("You can't block yourself.")
+    if blocked.has_moderator_role:
+        raise BlockError("Moderators and clinic staff can't be blocked. If one of them worries you, contact the clinic.")
+    _, created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    if created:
+        announce_access_changed(blocker.pk, blocked.pk)
+    return created
+
+
+def unblock_member(*, blocker: User, blocked: User) -> bool:
+    """Lift a block `blocker` made. True if there was one."""
+    from .models import Block
+
+    deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    if deleted:
+        announce_access_changed(blocker.pk, blocked.pk)
+    return bool(deleted)
