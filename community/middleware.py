@@ -21,6 +21,8 @@ PUBLIC_PREFIXES = (
     "/help/",
     # A member's meetings feed for their calendar app: its address carries a token that stands for the member.
     "/calendar/",
+    # One-click unsubscribe from an email: the signed link stands for the member and the kind of email.
+    "/notifications/unsubscribe/",
     "/static/",
     "/healthz",
     # Wagtail's and the Django admin's own sign-in and password addresses: they only lead to allauth's.
