@@ -26,6 +26,9 @@ run: install
 	@$(DEV) $(PY) manage.py migrate --noinput -v 0
 	@$(DEV) $(PY) manage.py seed_demo
 	@$(DEV) $(PY) manage.py demo_logins
+	@# Daphne's runserver for development: it reloads on code changes and serves static files from the app
+	@# folders (dev settings have no WhiteNoise). Production serves with Uvicorn, chosen by the chat bench
+	@# (docs/PERFORMANCE.md, "Chat"; deploy/README.md).
 	@$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
 demo-logins: install

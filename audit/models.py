@@ -27,6 +27,7 @@ class AuditAction(models.TextChoices):
     DEACTIVATE = "deactivate", "Account turned off"
     TEEN_CLEARANCE = "teen_clearance", "Teen clearance changed"
     SET_YEAR_OF_BIRTH = "set_year_of_birth", "Year of birth corrected"
+    ERASE_ACCOUNT = "members.erase_account", "Account erased at the member's request"
     # forum
     HIDE_POST = "hide_post", "Post hidden"
     REMOVE_POST = "remove_post", "Post removed"
@@ -46,6 +47,7 @@ class AuditAction(models.TextChoices):
     CHAT_UNMUTE = "chat.unmute", "Mute lifted"
     CHAT_CREATE_ROOM = "chat.create_room", "Room created"
     CHAT_UPDATE_ROOM = "chat.update_room", "Room changed"
+    CHAT_REVEAL_PRIVATE = "chat.reveal_private", "Private messages shown to a moderator"
     # moderation: watched words
     ADD_WATCHED_WORD = "moderation.add_watched_word", "Watched word added"
     CHANGE_WATCHED_WORD = "moderation.change_watched_word", "Watched word changed"
@@ -68,6 +70,9 @@ class AuditAction(models.TextChoices):
     GRANT_APPEAL = "moderation.grant_appeal", "Appeal granted"
     DECLINE_APPEAL = "moderation.decline_appeal", "Appeal declined"
     ADD_MEMBER_NOTE = "moderation.add_note", "Note about a member added"
+    # connections
+    GRANT_PEER_SUPPORTER = "connections.grant_supporter", "Peer supporter role given"
+    REVOKE_PEER_SUPPORTER = "connections.revoke_supporter", "Peer supporter role taken away"
 
 
 class AuditEntry(models.Model):
@@ -113,3 +118,12 @@ class AuditEntry(models.Model):
         if self.actor_id_kept is not None:
             return f"Removed account #{self.actor_id_kept}"
         return "The system"
+
+
+class AuditRedaction(models.Model):
+    """A word the audit log may replace with "[former member]" in its reasons: the display name of an account
+    being erased at its owner's request (members.account_data). The append-only triggers allow that one change
+    to a reason only for a word listed here (audit migration 0007); the erasure adds its rows and deletes them
+    again inside its own transaction, so no name is left behind in this table."""
+
+    word = models.CharField(max_length=100)

@@ -25,3 +25,4 @@ class ChatConfig(AppConfig):
         adapters.register_teen_scope(
             Message, lambda: Message.objects.filter(room__audience=Audience.TEENS).values("pk")
         )
+        from . import account_data  # noqa: F401 - registers chat's part of a member's export and erasure

@@ -5,12 +5,21 @@ straight to the sockets of this process (see PERFORMANCE-NOTES.md). Only per-mem
 for a sanction, re-checking them after an access change or a sign-out, chat.signals) arrive on the consumer's
 channel; a room's re-check comes through the hub (recheck_soon).
 
+Broadcast frames reach the socket through push(): written at once while the server takes them, queued (up to
+CHAT_SEND_QUEUE_FRAMES) behind a write the server made wait because this member's connection is not reading
+fast enough, and past that the socket is closed with 4408 "too slow" and its queue dropped. The page then
+reconnects and catch_up brings back everything it missed, so one slow phone costs the room neither memory
+nor latency (the issue's starved process once held 24,500 queued deliveries).
+
 Nothing a client sends and no failure of the database or Redis may end the socket by an exception: Daphne
 would close it with 1011 and disconnect() would never give the member's socket slot back. Every frame is
 answered (an `error` frame when refused or failed), and every exit path releases what the socket holds.
 """
 
 import asyncio
+import collections
+import functools
+import json
 import logging
 import time
 import uuid
@@ -20,6 +29,7 @@ from types import SimpleNamespace
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.sessions import InstanceSessionWrapper
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.models import AnonymousUser
@@ -47,6 +57,41 @@ logger = logging.getLogger(__name__)
 # Besides the at-once re-checks (chat.signals), a socket re-checks its session, member and room on a frame when
 # the last check is older than this: catches what no signal announces (a session that expired or was deleted).
 RECHECK_SECONDS = 60
+# Broadcast frames one socket may have waiting behind a write the server has not taken yet (about 6 s of a busy
+# room at 10 messages a second, on top of the server's own buffer). Past it the member has fallen behind.
+SEND_QUEUE_FRAMES = 64
+FELL_BEHIND_REASON = "too slow"
+
+
+def send_queue_frames() -> int:
+    return int(getattr(settings, "CHAT_SEND_QUEUE_FRAMES", SEND_QUEUE_FRAMES))
+
+
+def _wake(waiter: asyncio.Future, _finished) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+async def _resume(coro, yielded) -> None:
+    """Run to its end a coroutine that push() started by hand, as a Task would: wait for what it yielded (a
+    future, or None for a bare yield), send it on, until it returns. Cancelling closes the coroutine."""
+    loop = asyncio.get_running_loop()
+    try:
+        while True:
+            if yielded is None:
+                await asyncio.sleep(0)
+            else:
+                yielded._asyncio_future_blocking = False
+                done = loop.create_future()
+                yielded.add_done_callback(functools.partial(_wake, done))
+                await done
+            try:
+                yielded = coro.send(None)
+            except StopIteration:
+                return
+    except BaseException:
+        coro.close()
+        raise
 
 
 def _server_trouble() -> ChatError:
@@ -64,6 +109,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
     visible = False
     closing = False
     checked_at = 0.0
+    # push(): None while every broadcast frame was taken at once; else the frames waiting behind a slow write.
+    _backlog: collections.deque | None = None
+    _drainer: asyncio.Task | None = None
+    _raw_send = None
+    # The member's blocks, both ways (loaded when the socket opens, renewed on each re-check, which a block
+    # announces at once): frames from those members are collapsed or left out for this socket.
+    blocks = selectors.BlockView()
 
     async def dispatch(self, message):
         # Channels closes stale database connections before every handler through a thread hop. Every database
@@ -74,6 +126,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def connect(self):
+        # Broadcast frames skip Channels' session wrapper around send: it acts only on HTTP responses, but reads
+        # the lazy session on every message, a measurable share of the fan-out at hundreds of sockets.
+        wrapper = getattr(self.base_send, "__self__", None)
+        self._raw_send = wrapper.real_send if isinstance(wrapper, InstanceSessionWrapper) else self.base_send
         # Accept, then close with a code: a refused handshake reaches the browser only as "HTTP 403".
         await self.accept()
         try:
@@ -99,12 +155,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(fanout.user_group(user.pk), self.channel_name)
         self.in_user_group = True
         self.checked_at = time.monotonic()
-        self.room = await database_sync_to_async(self._find_room)(self.scope["url_route"]["kwargs"]["slug"])
-        if self.room is None:
+        self.socket_id = uuid.uuid4().hex
+        # One trip to the database thread for the room, the socket slot, hello and presence: each trip costs a
+        # thread hop and a connection check, and 1,000 pages reconnect at once after a restart.
+        opened = await database_sync_to_async(self._open)(self.scope["url_route"]["kwargs"]["slug"])
+        if opened == protocol.CLOSE_NOT_ALLOWED:
             await self.close(code=protocol.CLOSE_NOT_ALLOWED)
             return
-        self.socket_id = uuid.uuid4().hex
-        if not await database_sync_to_async(live.open_socket)(user, self.socket_id):
+        if opened == protocol.CLOSE_TOO_MANY_SOCKETS:
             await self._send(
                 ChatError(
                     "too_many_sockets", "You have chat open in too many windows. Please close one and try again."
@@ -112,15 +170,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
             await self.close(code=protocol.CLOSE_TOO_MANY_SOCKETS)
             return
-        self.counted = True
+        hello, presence = opened
         # hello comes first; anything broadcast between it and joining the room is fetched by the client's
         # catch_up, which it sends on every hello.
-        await self._send(await database_sync_to_async(self._hello)())
+        await self._send(hello)
         await fanout.hub().join(fanout.room_group(self.room.pk), self)
         self.joined = True
-        await self._send(await database_sync_to_async(self._enter)())
+        await self._send(presence)
 
     async def disconnect(self, code):
+        self._drop_backlog()
         await self._release()
 
     async def _release(self) -> None:
@@ -146,14 +205,72 @@ class ChatConsumer(AsyncWebsocketConsumer):
             except Exception:  # the slot then lapses after live.SOCKET_TTL
                 logger.warning("chat socket could not give back its slot", exc_info=True)
 
-    async def _shut(self, code: int) -> None:
+    async def _shut(self, code: int, reason: str | None = None) -> None:
         """Close with `code`, giving the socket's slot and presence back at once rather than at disconnect."""
         self.closing = True
+        self._drop_backlog()
         await self._release()
         try:
-            await self.close(code=code)
+            await self.close(code=code, reason=reason)
         except Exception:  # already gone
             logger.debug("chat socket was closed already", exc_info=True)
+
+    # --- broadcast frames: bounded per socket -------------------------------------------------------
+
+    def push(self, message: dict) -> None:
+        """Called by the hub with a prepared `websocket.send` message (one dict shared by every socket).
+
+        The write is started by hand rather than awaited: when the server takes it at once (the usual case) no
+        task is created at all; a task per socket per frame cost about 20 µs, more than the write itself. Only
+        when the server makes the write wait (uvicorn does once this connection's buffer is full) does a task
+        finish it, and later frames queue behind it, bounded.
+        """
+        if self.closing:
+            return
+        if self._backlog is not None:
+            if len(self._backlog) >= send_queue_frames():
+                self._fall_behind()
+            else:
+                self._backlog.append(message)
+            return
+        coro = self._raw_send(message)
+        try:
+            yielded = coro.send(None)
+        except StopIteration:
+            return
+        except Exception:  # a socket that is going away: its disconnect tidies up
+            logger.debug("chat socket could not take a frame", exc_info=True)
+            return
+        self._backlog = collections.deque()
+        self._drainer = asyncio.get_running_loop().create_task(self._drain(coro, yielded))
+
+    async def _drain(self, coro, yielded) -> None:
+        try:
+            await _resume(coro, yielded)
+            while self._backlog:
+                await self._raw_send(self._backlog.popleft())
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.debug("chat socket could not take a frame", exc_info=True)
+        finally:
+            if self._drainer is asyncio.current_task():
+                self._backlog = self._drainer = None
+
+    def _fall_behind(self) -> None:
+        """Too many frames waiting: close with 4408 "too slow". The page reconnects and catches up."""
+        self.closing = True
+        self._drop_backlog()
+        logger.info("chat socket fell behind; closing it (the page reconnects and catches up)")
+        task = asyncio.get_running_loop().create_task(self._shut(protocol.CLOSE_SANCTIONED, FELL_BEHIND_REASON))
+        self._rechecks = getattr(self, "_rechecks", set())
+        self._rechecks.add(task)  # a reference, so that the task is not collected before it runs
+        task.add_done_callback(self._rechecks.discard)
+
+    def _drop_backlog(self) -> None:
+        drainer, self._drainer, self._backlog = self._drainer, None, None
+        if drainer is not None and drainer is not asyncio.current_task():
+            drainer.cancel()
 
     async def receive(self, text_data=None, bytes_data=None):
         if self.room is None or self.closing or not self.joined:
@@ -227,34 +344,87 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if self.closing or not self.joined:
             return
         try:
-            code = await database_sync_to_async(self._recheck)()
+            code, frames = await database_sync_to_async(self._recheck_and_tell)()
         except Exception:
             # Unable to confirm access: the client reconnects, and the connect-time check decides.
             logger.warning("chat socket could not re-check its member", exc_info=True)
-            code = protocol.CLOSE_TRY_AGAIN
+            code, frames = protocol.CLOSE_TRY_AGAIN, []
         if code is not None:
             await self._shut(code)
+            return
+        for frame in frames:
+            await self._send(frame)
+
+    def frame_text_for(self, event: dict, text: str) -> str | None:
+        """This socket's version of a room frame, for a member with blocks (chat.fanout's hub asks): `text` itself
+        when nothing in it concerns them, a collapsed message, presence without them, or None to send nothing.
+        Runs on the event loop: no database."""
+        blocks = self.blocks
+        kind = event.get("kind")
+        if kind == "presence":
+            frame = json.loads(text)
+            members = [m for m in frame.get("members", []) if m.get("id") not in blocks.hidden]
+            return (
+                text if len(members) == len(frame.get("members", [])) else fanout.encode({**frame, "members": members})
+            )
+        author = event.get("author")
+        if author is None or not blocks.hides(author):
+            return text
+        if kind == "message":
+            frame = json.loads(text)
+            return fanout.encode(
+                protocol.collapsed_frame(
+                    id=frame["id"],
+                    seq=frame["seq"],
+                    created_at=frame.get("created_at"),
+                    blocked_by_you=author in blocks.blocked_by_me,
+                )
+            )
+        return None  # their edits and typing are not this reader's to see
 
     async def _send(self, frame: dict) -> None:
-        await self.send(text_data=fanout.encode(frame))
+        """A frame for this member alone (a reply, hello, presence): after any broadcast frames still waiting,
+        so that the member sees them in order; not counted against the bound (a catch_up answer is long)."""
+        message = {"type": "websocket.send", "text": fanout.encode(frame)}
+        if self._backlog is not None:
+            self._backlog.append(message)
+            return
+        await self.base_send(message)
 
     # --- in a worker thread -------------------------------------------------------------------------
+
+    def _open(self, slug: str):
+        """The room check, the socket slot, hello and presence; a close code when refused."""
+        self.room = self._find_room(slug)
+        if self.room is None:
+            return protocol.CLOSE_NOT_ALLOWED
+        if not live.open_socket(self.user, self.socket_id):
+            return protocol.CLOSE_TOO_MANY_SOCKETS
+        self.counted = True  # from here on, _release gives the slot back whatever fails next
+        return self._hello(), self._enter()
 
     def _find_room(self, slug: str):
         try:
             room = selectors.room_for(self.user, slug)
         except Http404:
             return None
+        if room.is_private and room.is_closed:
+            return None  # an ended conversation is read on its page; nothing live happens in it any more
         return room if permissions.can_enter_room(self.user, room) else None
 
     def _hello(self) -> dict:
+        self.blocks = selectors.block_view(self.user)
         self.room.last_seq = selectors.current_seq(self.room)
         return protocol.hello_frame(room=self.room, user=self.user)
+
+    def _presence(self) -> dict:
+        members = live.presence_members(self.room.pk)
+        return {"type": "presence", "members": [m for m in members if not self.blocks.hides(m["id"])]}
 
     def _enter(self) -> dict:
         self.visible = services.enter_room(user=self.user, room=self.room)
         self.entered = True
-        return {"type": "presence", "members": live.presence_members(self.room.pk)}
+        return self._presence()
 
     def _goodbye(self, *, counted: bool, entered: bool) -> None:
         try:
@@ -263,6 +433,22 @@ class ChatConsumer(AsyncWebsocketConsumer):
         finally:
             if counted:
                 live.close_socket(self.user, self.socket_id)
+
+    def _recheck_and_tell(self) -> tuple[int | None, list[dict]]:
+        """The re-check, and what the page must hear when it passes: members newly in a block with this one
+        are collapsed where the page already shows them, and leave its presence list."""
+        before = self.blocks.hidden
+        code = self._recheck()
+        if code is not None:
+            return code, []
+        newly = sorted(self.blocks.hidden - before)
+        if not newly:
+            return None, []
+        authors = [
+            {"id": uid, "html": protocol.collapsed_note(blocked_by_you=uid in self.blocks.blocked_by_me)}
+            for uid in newly
+        ]
+        return None, [{"type": "hidden_authors", "authors": authors}, self._presence()]
 
     def _recheck(self) -> int | None:
         self.checked_at = time.monotonic()
@@ -280,6 +466,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if not permissions.can_enter_room(user, self.room):
             return protocol.CLOSE_NOT_ALLOWED
         self.user = user  # later frames see a changed role at once (a moderator no longer, say)
+        self.blocks = selectors.block_view(user)
+        if self.room.is_private:
+            # Ended, or a block now stands between the two: the conversation is over at once (the room is closed
+            # by chat.signals too; this does not wait for it).
+            others = set(selectors.participant_ids(self.room)) - {user.pk}
+            if self.room.is_closed or others & self.blocks.hidden:
+                return protocol.CLOSE_NOT_ALLOWED
         return None
 
     def _session_user(self):
@@ -328,11 +521,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
             body = frame.get("body")
             if not isinstance(body, str):
                 raise protocol.invalid("body must be text.")
-            # A resend of a stored message is answered with it, even if the member could not post it now.
-            stored = selectors.sent_message(room=self.room, author=self.user, client_id=client_id)
-            if stored is None:
+            stored = None
+            try:
                 self._refresh_restriction()
                 permissions.check_post(self.user, self.room)
+            except PermissionDenied:
+                # A resend of a stored message is answered with it, even if the member could not post it now.
+                # Looked up only here: post_message answers a resend itself, and the lookup is a query per send.
+                stored = selectors.sent_message(room=self.room, author=self.user, client_id=client_id)
+                if stored is None:
+                    raise
+            else:
                 posted = services.post_message(room=self.room, author=self.user, body=body, client_id=client_id)
         except PermissionDenied as denied:
             refused = ChatError(
@@ -365,19 +564,21 @@ class ChatConsumer(AsyncWebsocketConsumer):
         moment = protocol.since_field(frame)
         if moment is not None:
             for message in selectors.changed_messages(self.room, since=moment, upto_seq=min(after, upto)):
+                hidden = self.blocks.hides(message.author_id)
                 if message.is_held and message.author_id == self.user.pk:
                     replies.append(protocol.message_frame(message, viewer=self.user))
                 elif message.is_visible and message.changed_at == message.edited_at:
-                    replies.append(protocol.edited_frame(message, viewer=self.user))
+                    if not hidden:  # an edit of a collapsed message changes nothing the reader sees
+                        replies.append(protocol.edited_frame(message, viewer=self.user))
                 elif message.is_visible:
                     # Restored (or approved) since: the client may never have had it.
-                    replies.append(protocol.message_frame(message, viewer=self.user))
+                    replies.append(protocol.reader_frame(message, viewer=self.user, blocks=self.blocks))
                 else:
                     replies.append(protocol.removed_frame(message))
         messages = selectors.messages_after(
             self.room, after_seq=after, upto_seq=upto, limit=protocol.CATCH_UP_LIMIT, viewer=self.user
         )
-        replies.extend(protocol.message_frame(m, viewer=self.user) for m in messages)
+        replies.extend(protocol.reader_frame(m, viewer=self.user, blocks=self.blocks) for m in messages)
         more = len(messages) == protocol.CATCH_UP_LIMIT
         replies.append({"type": "caught_up", "seq": messages[-1].seq if more else max(upto, after), "more": more})
         return replies
@@ -389,7 +590,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         return [
             {
                 "type": "history",
-                "messages": [protocol.message_frame(m, viewer=self.user) for m in messages],
+                "messages": [protocol.reader_frame(m, viewer=self.user, blocks=self.blocks) for m in messages],
                 "has_more": has_more,
             }
         ]

@@ -64,13 +64,18 @@ class Publication:
     published: bool | None = None
 
 
-def broadcast(room_id: int, frame: dict) -> Publication:
-    """Send a frame to everyone in the room once the current transaction commits (at once outside one)."""
+def broadcast(room_id: int, frame: dict, *, author_id: int | None = None) -> Publication:
+    """Send a frame to everyone in the room once the current transaction commits (at once outside one).
+
+    `author_id` names the member whose words or doing the frame carries (a message, an edit, typing): sockets
+    of readers in a block with them get it collapsed or not at all (ChatConsumer.frame_text_for).
+    """
     group, text = room_group(room_id), encode(frame)
     publication = Publication()
+    event = {"type": FRAME, "group": group, "text": text, "kind": frame.get("type"), "author": author_id}
 
     def publish():
-        publication.published = _publish(group, {"type": FRAME, "group": group, "text": text})
+        publication.published = _publish(group, event)
 
     transaction.on_commit(publish)
     return publication
@@ -199,13 +204,25 @@ class Hub:
                 for consumer in tuple(self.rooms.get(event.get("group"), ())):
                     consumer.recheck_soon()
                 continue
-            await self._deliver(event.get("group"), event.get("text", ""))
+            await self._deliver(event.get("group"), event.get("text", ""), event)
 
-    async def _deliver(self, group: str | None, text: str) -> None:
+    async def _deliver(self, group: str | None, text: str, event: dict | None = None) -> None:
+        """Hand one prepared frame to every socket here in the room. A socket whose member has blocks (rare)
+        is asked for its own version of the frame (collapsed, filtered, or none); the others share the text,
+        and one message dict (servers only read it). Each socket bounds its own queue (ChatConsumer.push), so
+        one that does not read holds up neither this loop nor the other sockets."""
         message = {"type": "websocket.send", "text": text}
         for consumer in tuple(self.rooms.get(group, ())):
             try:
-                await consumer.base_send(message)
+                blocks = getattr(consumer, "blocks", None)
+                if event is not None and blocks is not None and blocks.hidden:
+                    own = consumer.frame_text_for(event, text)
+                    if own is None:
+                        continue
+                    if own is not text:
+                        consumer.push({"type": "websocket.send", "text": own})
+                        continue
+                consumer.push(message)
             except Exception:  # one broken socket must not stop the others
                 logger.debug("chat hub could not write to a socket", exc_info=True)
 

@@ -19,8 +19,19 @@ WEEKDAYS = [
 
 
 class Room(AudienceMixin):
-    """A chat room. `last_seq` is the room's message counter, bumped under a row lock for each new message."""
+    """A chat room. `last_seq` is the room's message counter, bumped under a row lock for each new message.
 
+    A private room (`kind` PRIVATE) is a conversation between two members, opened through
+    chat.services.open_private_room (the connections app's private messages): it is never listed or searched,
+    only its participants (PrivateRoomMember) may open it, not even moderators, and its slug is unguessable.
+    Closed (`closed_at`), it can still be read by its participants but takes no new messages.
+    """
+
+    class Kind(models.TextChoices):
+        ROOM = "room", "Room"
+        PRIVATE = "private", "Private conversation"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ROOM)
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=60, unique=True)
     description = models.CharField(max_length=300, blank=True)
@@ -38,12 +49,31 @@ class Room(AudienceMixin):
     closes_at = models.TimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Private rooms only: the two participants' ids, "smaller-larger". Unique among open private rooms, so that
+    # opening a conversation twice (a double click, two tabs) finds the same room.
+    pair_key = models.CharField(max_length=41, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pair_key"],
+                condition=models.Q(kind="private", closed_at__isnull=True),
+                name="one_open_private_room_per_pair",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_private(self) -> bool:
+        return self.kind == self.Kind.PRIVATE
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
     def get_absolute_url(self) -> str:
         return reverse("chat:room", args=[self.slug])
@@ -163,11 +193,20 @@ class ReadMarker(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "room"], name="one_read_marker_per_room")]
 
 
-class ChatPreference(models.Model):
-    """A member's chat settings. Presence is opt-in: being seen in a room can itself reveal something."""
+class PrivateRoomMember(models.Model):
+    """A participant of a private room. `left_at` is for a participant who leaves a conversation (the room stays
+    for the other); until then they may read it, and write while it is open."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_preference")
-    visible_in_presence = models.BooleanField(default=False)
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="private_members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="private_room_memberships"
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="one_private_membership_per_room")]
+        indexes = [models.Index(fields=["user", "room"], name="chat_private_member_lookup")]
 
 
 class RoomMute(models.Model):

@@ -2,8 +2,14 @@
 
 Registered in ChatConfig.ready(). Moderation never imports chat: it reaches messages only through this
 adapter, whose actions call chat's own audited services (which also tell open sockets).
+
+A message in a private conversation is reviewed like any other, but a moderator sees only what the report
+shows: the message and a few around it, never the conversation, and each time that is shown to a moderator it
+is written to the audit log (AuditAction.CHAT_REVEAL_PRIVATE).
 """
 
+from audit.models import AuditAction
+from audit.services import record_audit
 from members.audience import Audience
 from moderation import adapters
 
@@ -44,9 +50,13 @@ class MessageAdapter:
         return _STATES[obj.state]
 
     def url(self, obj) -> str:
+        if obj.room.is_private:
+            return ""  # moderators do not open private conversations; the item page shows what they may see
         return f"{obj.room.get_absolute_url()}#m-{obj.pk}"
 
     def where(self, obj) -> str:
+        if obj.room.is_private:
+            return "A private conversation"
         return f"Chat room “{obj.room.name}”"
 
     def in_teen_space(self, obj) -> bool:
@@ -56,8 +66,18 @@ class MessageAdapter:
         # What a member can see: a visible message in a room they may enter.
         return obj.is_visible and permissions.can_enter_room(user, obj.room)
 
-    def context(self, obj) -> list[adapters.ContextLine]:
-        """Up to three messages before and after it in its room, in every state (moderators see what was there)."""
+    def context(self, obj, *, viewer=None) -> list[adapters.ContextLine]:
+        """Up to three messages before and after it in its room, in every state (moderators see what was there).
+
+        In a private conversation that window is all a moderator sees of it, and showing it to `viewer` (the
+        moderator on the item page) writes an audit row each time."""
+        if obj.room.is_private and viewer is not None:
+            record_audit(
+                actor=viewer,
+                action=AuditAction.CHAT_REVEAL_PRIVATE,
+                target=obj,
+                reason=f"Shown with up to {CONTEXT_SIZE} messages before and after it, for review",
+            )
         around = Message.objects.filter(room_id=obj.room_id).select_related("author")
         before = list(around.filter(seq__lt=obj.seq).order_by("-seq")[:CONTEXT_SIZE])
         after = list(around.filter(seq__gt=obj.seq).order_by("seq")[:CONTEXT_SIZE])

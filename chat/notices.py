@@ -1,23 +1,23 @@
 """How chat notices read, decided when they are shown: registered with notifications in ChatConfig.ready().
 
-A mention shows only while its reader may still enter the room (its audience may have changed) and the message
-is still there and not removed; the room's name is read now.
+A mention shows only while its reader may still enter the room (its audience may have changed; a private room
+only for its participants) and the message is still there and not removed; the room's name is read now.
 """
 
 from members.audience import audience_q
 from notifications.registry import Shown
 
 from .models import Message, Room
+from .selectors import enterable_rooms_q
 
 
 def resolve_message_notices(reader, notices) -> list[Shown | None]:
     """What `reader` may see of these notices about chat messages, in order (None: leave it out). One query."""
+    rooms = Room.objects.filter(audience_q(reader, Room)).filter(enterable_rooms_q(reader))
     messages = {
         m.pk: m
         for m in Message.objects.filter(
-            pk__in={n.target_id for n in notices},
-            state=Message.State.VISIBLE,
-            room__in=Room.objects.filter(audience_q(reader, Room)),
+            pk__in={n.target_id for n in notices}, state=Message.State.VISIBLE, room__in=rooms
         ).select_related("room")
     }
     shown: list[Shown | None] = []

@@ -26,7 +26,11 @@ class ChatPermissionDenied(PermissionDenied):
 
 
 def can_enter_room(user, room: Room) -> bool:
-    return bool(user.is_authenticated and in_audience(user, room))
+    """In the room's audience; for a private room, also one of its participants (moderators included: they do
+    not browse private conversations)."""
+    if not (user.is_authenticated and in_audience(user, room)):
+        return False
+    return not room.is_private or selectors.is_private_participant(user, room)
 
 
 def check_enter_room(user, room: Room) -> None:
@@ -36,13 +40,32 @@ def check_enter_room(user, room: Room) -> None:
 
 
 def can_moderate_room(user, room: Room) -> bool:
-    return can_moderate(user) and can_enter_room(user, room)
+    # A moderator in a private conversation takes part as a member; reports reach the queue like any other.
+    return can_moderate(user) and not room.is_private and can_enter_room(user, room)
+
+
+def check_close_private_room(user, room: Room) -> None:
+    """Either participant may end a private conversation; anyone else does not learn it exists (404)."""
+    if not room.is_private or not selectors.is_private_participant(user, room):
+        raise Http404("No such conversation.")
+    if room.is_closed:
+        raise ChatPermissionDenied("This conversation has already ended.")
+
+
+def can_close_private_room(user, room: Room) -> bool:
+    """check_close_private_room as a yes or no (for templates)."""
+    try:
+        check_close_private_room(user, room)
+    except (Http404, PermissionDenied):
+        return False
+    return True
 
 
 def check_moderate_room(user, room: Room) -> None:
-    """Moderators (and staff) who can see the room may remove any message and mute members in it."""
+    """Moderators (and staff) who can see the room may remove any message and mute members in it (not in a
+    private conversation they take part in: there they are one of two members)."""
     check_enter_room(user, room)
-    if not can_moderate(user):
+    if not can_moderate_room(user, room):
         raise ChatPermissionDenied("Only moderators can do that.")
 
 
@@ -53,6 +76,8 @@ def read_only_detail() -> str:
         f"looked at again on your account standing page: {reverse('moderation_member:standing')}"
     )
 
+
+CLOSED_DETAIL = "This conversation has ended. You can still read it, but new messages can't be sent."
 
 # Times end in "a.m."/"p.m." mid-sentence, never before a full stop ("7:00 p.m.." reads like a typo).
 UNTIL_FORMAT = r"g:i a \o\n M j"
@@ -82,6 +107,8 @@ def check_post(user, room: Room) -> None:
             "write everywhere else.",
             code="muted",
         )
+    if room.is_closed:
+        raise ChatPermissionDenied(CLOSED_DETAIL, code="closed")
     now = timezone.now()
     if not room.is_open_at(now):
         opens = room.next_opening(now)

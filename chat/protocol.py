@@ -54,6 +54,18 @@ Moderation and screening (issue 9; additive):
 - `flag` accepts the reasons in moderation.models.REPORT_REASONS (and the retired `harmful`); `flagged` also
   answers a refused report kindly (already reported, too many reports), `error` `invalid` an unknown reason
   or a message the reporter cannot see.
+
+Blocks (additive): a member and someone they blocked, or who blocked them, do not see each other's messages.
+- A message of such a member reaches the reader (live, in `history`, in `catch_up`) as a collapsed `message`:
+  same `id`, `seq` and `created_at`, `author` `{"id": null, "name": "Hidden member"}`, `html` a short neutral
+  line, `collapsed: true`, and never their text. Seqs stay continuous, so catch-up works as before. Their
+  `message_edited` frames are not sent to the reader, nor their `typing`; `presence` leaves them out.
+- A block made while a socket is open applies at once: the socket re-checks (the member's access changed) and
+  sends `hidden_authors` (`authors`: [{`id`, `html`}]): the page collapses what it already shows of them.
+
+Private rooms (additive; chat.services.open_private_room): the same endpoint and protocol. Only its two
+participants may connect (4403 for anyone else, moderators included), and a closed conversation refuses new
+sockets and closes open ones with 4403. `send` there is refused with `error` code `closed` once it has ended.
 """
 
 import json
@@ -207,6 +219,46 @@ def _with_source(frame: dict, message: Message, viewer) -> dict:
     if viewer is not None and viewer.pk == message.author_id:
         frame["source"] = message.body
     return frame
+
+
+HIDDEN_AUTHOR_NAME = "Hidden member"
+BLOCKED_BY_YOU_NOTE = "A message from a member you blocked."
+# For the other side of a block: neutral, so that it does not tell a member who blocked them.
+NOT_SHOWN_NOTE = "A message that isn't shown to you."
+
+
+def collapsed_note(*, blocked_by_you: bool) -> str:
+    """The line shown in place of a message from a member in a block with the reader (HTML, no member text)."""
+    return f"<p>{BLOCKED_BY_YOU_NOTE if blocked_by_you else NOT_SHOWN_NOTE}</p>"
+
+
+def collapsed_frame(*, id: int, seq: int, created_at: str | None, blocked_by_you: bool) -> dict:
+    """A `message` frame standing in for one the reader must not see (see the module docstring): it keeps the
+    seq continuous for catch-up and says nothing of its author or text."""
+    return {
+        "type": "message",
+        "id": id,
+        "seq": seq,
+        "author": {"id": None, "name": HIDDEN_AUTHOR_NAME},
+        "html": collapsed_note(blocked_by_you=blocked_by_you),
+        "created_at": created_at,
+        "edited_at": None,
+        "client_id": "",
+        "collapsed": True,
+    }
+
+
+def reader_frame(message: Message, *, viewer, blocks) -> dict:
+    """The `message` frame of a stored message as `viewer` may see it: collapsed when its author is in a block
+    with them (`blocks`, a chat.selectors.BlockView)."""
+    if blocks.hides(message.author_id):
+        return collapsed_frame(
+            id=message.pk,
+            seq=message.seq,
+            created_at=iso(message.created_at),
+            blocked_by_you=message.author_id in blocks.blocked_by_me,
+        )
+    return message_frame(message, viewer=viewer)
 
 
 def removed_frame(message: Message) -> dict:

@@ -1,37 +1,123 @@
 """Member-facing reads of chat: every query applies the room's audience and hides messages that are not visible
-(held, hidden, removed), except a reader's own held ones."""
+(held, hidden, removed), except a reader's own held ones. Private rooms are reached only by their participants;
+messages of members in a block with the reader are shown collapsed (`BlockView`)."""
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, DateTimeField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from members.audience import audience_q
-from members.models import User
+from members.models import Block, User
 
-from .models import ChatPreference, Message, ReadMarker, Room, RoomMute
+from . import protocol
+from .models import Message, PrivateRoomMember, ReadMarker, Room, RoomMute
 
 PAGE_SIZE = 50
 
 
-def rooms_for(user) -> QuerySet[Room]:
-    """The rooms `user` may enter, each with `unread` (messages after their read marker)."""
+def _unread(user) -> dict:
     marker = ReadMarker.objects.filter(room=OuterRef("pk"), user=user).values("last_read_seq")[:1]
-    return (
-        Room.objects.filter(audience_q(user, Room))
-        .annotate(
-            read_seq=Coalesce(Subquery(marker, output_field=IntegerField()), Value(0)),
-            unread=Greatest(F("last_seq") - F("read_seq"), Value(0)),
-        )
-        .order_by("name")
-    )
+    return {
+        "read_seq": Coalesce(Subquery(marker, output_field=IntegerField()), Value(0)),
+        "unread": Greatest(F("last_seq") - F("read_seq"), Value(0)),
+    }
+
+
+def rooms_for(user) -> QuerySet[Room]:
+    """The rooms `user` may enter, each with `unread` (messages after their read marker). Private rooms are never
+    listed here (private_rooms_for lists a member's own)."""
+    return Room.objects.filter(audience_q(user, Room), kind=Room.Kind.ROOM).annotate(**_unread(user)).order_by("name")
+
+
+def _participating_q(user, prefix: str = "") -> Q:
+    """Rooms `user` takes part in as a current participant of a private room (always none for anonymous)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    mine = PrivateRoomMember.objects.filter(user_id=user.pk, left_at__isnull=True).values("room_id")
+    return Q(**{f"{prefix}pk__in": mine})
+
+
+def enterable_rooms_q(user, prefix: str = "") -> Q:
+    """Rooms `user` may open: public rooms of their audience, and private rooms they take part in (whatever their
+    role: moderators do not browse private conversations; they see only what a report shows)."""
+    public = Q(**{f"{prefix}kind": Room.Kind.ROOM})
+    private = Q(**{f"{prefix}kind": Room.Kind.PRIVATE}) & _participating_q(user, prefix)
+    return public | private
 
 
 def room_for(user, slug: str) -> Room:
-    """One room by slug, or 404 when it does not exist or `user` is outside its audience."""
-    return get_object_or_404(Room.objects.filter(audience_q(user, Room)), slug=slug)
+    """One room by slug, or 404 when it does not exist, `user` is outside its audience, or it is a private room
+    they do not take part in."""
+    rooms = Room.objects.filter(audience_q(user, Room)).filter(enterable_rooms_q(user))
+    return get_object_or_404(rooms, slug=slug)
+
+
+def is_private_participant(user, room: Room) -> bool:
+    """Whether `user` is a current participant of the private room `room` (False for any other room)."""
+    if not room.is_private or not getattr(user, "is_authenticated", False):
+        return False
+    return PrivateRoomMember.objects.filter(room=room, user_id=user.pk, left_at__isnull=True).exists()
+
+
+def private_rooms_for(user) -> QuerySet[Room]:
+    """The private rooms `user` takes part in, open and closed (`closed_at`), most recent activity first.
+
+    Each carries `other_id` and `other_name` (the other participant), `last_seq`, `unread` and
+    `last_message_at` (None before the first message); a constant number of queries however many rooms.
+    """
+    others = PrivateRoomMember.objects.filter(room=OuterRef("pk")).exclude(user_id=user.pk).order_by("joined_at")
+    last_message = Message.objects.filter(room=OuterRef("pk")).order_by("-seq").values("created_at")[:1]
+    return (
+        Room.objects.filter(kind=Room.Kind.PRIVATE)
+        .filter(_participating_q(user))
+        .annotate(
+            other_id=Subquery(others.values("user_id")[:1], output_field=IntegerField()),
+            other_name=Subquery(others.values("user__display_name")[:1], output_field=CharField()),
+            last_message_at=Subquery(last_message, output_field=DateTimeField()),
+            **_unread(user),
+        )
+        .order_by(Coalesce("last_message_at", "created_at").desc(), "-pk")
+    )
+
+
+def other_participant(room: Room, user) -> User | None:
+    """The other participant of a private room, as `user` sees it."""
+    member = room.private_members.exclude(user_id=user.pk).select_related("user").order_by("joined_at").first()
+    return member.user if member is not None else None
+
+
+def participant_ids(room: Room) -> list[int]:
+    """The current participants of a private room."""
+    return list(room.private_members.filter(left_at__isnull=True).values_list("user_id", flat=True))
+
+
+@dataclass(frozen=True)
+class BlockView:
+    """What a reader must not see of others: `hidden` are the members in a block with them either way,
+    `blocked_by_me` those the reader blocked (the kinder wording of a collapsed message needs the difference)."""
+
+    hidden: frozenset[int] = frozenset()
+    blocked_by_me: frozenset[int] = field(default_factory=frozenset)
+
+    def hides(self, author_id) -> bool:
+        return author_id in self.hidden
+
+
+def block_view(user) -> BlockView:
+    """The reader's blocks, both ways, in one query (members.blocking has each direction on its own; a page or a
+    socket needs both at once, and asks once)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return BlockView()
+    pairs = list(
+        Block.objects.filter(Q(blocker_id=user.pk) | Q(blocked_id=user.pk)).values_list("blocker_id", "blocked_id")
+    )
+    hidden = frozenset(a if b == user.pk else b for a, b in pairs)
+    mine = frozenset(b for a, b in pairs if a == user.pk)
+    return BlockView(hidden=hidden, blocked_by_me=mine)
 
 
 def _visible(room: Room, viewer=None) -> QuerySet[Message]:
@@ -91,8 +177,24 @@ def active_mutes(room: Room) -> QuerySet[RoomMute]:
     return RoomMute.objects.filter(room=room, until__gt=timezone.now()).select_related("member")
 
 
-def visible_in_presence(user) -> bool:
-    return ChatPreference.objects.filter(user=user, visible_in_presence=True).exists()
+def collapse_hidden(messages: list[Message], *, reader) -> list[Message]:
+    """Mark the messages of members in a block with `reader`, either way, to be shown as one short line in their
+    place (`collapsed_note`, chat/message_collapsed.html); one query."""
+    blocks = block_view(reader)
+    for message in messages:
+        if blocks.hides(message.author_id):
+            message.collapsed_note = protocol.collapsed_note(blocked_by_you=message.author_id in blocks.blocked_by_me)
+    return messages
+
+
+def visible_in_presence(user, *, fresh: bool = False) -> bool:
+    """The member's choice to appear in "Here now" lists (members.User.show_presence, set on /me/).
+
+    Read from the user row already loaded, except `fresh`: a socket's user was loaded when it connected, and a
+    member who changes the setting meanwhile expects their next keystroke to follow it."""
+    if fresh:
+        return User.objects.filter(pk=user.pk, show_presence=True).exists()
+    return bool(user.show_presence)
 
 
 def recent_authors(room: Room, *, exclude_user) -> QuerySet[User]:
@@ -111,4 +213,5 @@ def read_seq(*, user, room: Room) -> int:
 
 
 def rooms_for_staff() -> QuerySet[Room]:
-    return Room.objects.prefetch_related("programme_groups").order_by("name")
+    """Rooms staff manage: private conversations are not theirs to see or change."""
+    return Room.objects.filter(kind=Room.Kind.ROOM).prefetch_related("programme_groups").order_by("name")

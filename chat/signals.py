@@ -2,9 +2,11 @@
 
 A socket checks its member and room when it connects; these receivers make it check again whenever something
 changes who may be in a room (members.signals.member_access_changed: groups, role, teen clearance, the age
-line, deactivation, a sanction, sign-out; a session ended from allauth's sessions page), through the channel
-layer's per-member group, so that a socket held by another process hears it too. Room audience changes are
-announced by chat.services.save_room to the room.
+line, deactivation, a sanction, sign-out, a block; a session ended from allauth's sessions page), through the
+channel layer's per-member group, so that a socket held by another process hears it too. Room audience changes
+are announced by chat.services.save_room to the room.
+
+A block between the two members of a private conversation also ends that conversation at once.
 """
 
 import hashlib
@@ -31,6 +33,14 @@ def session_fingerprint(session_key: str | None) -> str:
 def _recheck_member_sockets(sender, user_ids, **kwargs):
     for user_id in user_ids:
         fanout.send_to_user(user_id, {"type": RECHECK_EVENT})
+
+
+@receiver(member_access_changed)
+def _end_blocked_private_rooms(sender, user_ids, **kwargs):
+    # Sent after the block is committed (members.signals.announce_access_changed): the block is there to see.
+    from .services import end_blocked_private_rooms  # services import the models; signals load with the app
+
+    end_blocked_private_rooms(user_ids=user_ids)
 
 
 def _session_ended(user_id: int, session_key: str) -> None:

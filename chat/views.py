@@ -52,6 +52,7 @@ def room(request, slug: str):
     page, has_more = selectors.latest_messages(room, before_seq=before_seq, viewer=request.user)
     if before_seq is None and page:
         services.mark_read(user=request.user, room=room, seq=page[-1].seq)
+    selectors.collapse_hidden(page, reader=request.user)
     now = timezone.now()
     can_moderate = permissions.can_moderate_room(request.user, room)
     context = {
@@ -71,10 +72,14 @@ def room(request, slug: str):
         "form": MessageForm(),
         "flag_form": FlagForm(),
         "visible": selectors.visible_in_presence(request.user),
+        "closed": room.is_closed,
         "can_moderate": can_moderate,
     }
     context.update(_message_templates(request.user))
     context["time_zone_label"] = time_zone_label(request.user)
+    if room.is_private:
+        other = selectors.other_participant(room, request.user)
+        context["other_name"] = other.display_name if other is not None else ""
     if can_moderate:
         context["mute_form"] = MuteForm(members=selectors.recent_authors(room, exclude_user=request.user))
         context["mutes"] = selectors.active_mutes(room)
@@ -102,7 +107,11 @@ def _message_templates(user) -> dict:
             body="",
         )
 
-    return {"template_own": placeholder(user.pk), "template_other": placeholder(-1)}
+    return {
+        "template_own": placeholder(user.pk),
+        "template_other": placeholder(-1),
+        "template_collapsed": SimpleNamespace(pk=0, seq=0, collapsed_note=""),
+    }
 
 
 def _back(room: Room, anchor: str = "composer"):

@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
+from connections import urls as connections_urls
+
 from . import views
 
 # Before Wagtail's and the admin's own includes, so that these win: one way to sign in (allauth's).
@@ -23,6 +25,11 @@ urlpatterns = one_sign_in + [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots, name="robots"),
     path("accounts/", include("allauth.urls")),
+    # Before members.urls (which holds /me/): /me/goals/ belongs to connections.
+    path("me/goals/", include((connections_urls.goal_patterns, "goals"))),
+    path("connections/", include((connections_urls.buddy_patterns, "connections"))),
+    path("messages/", include((connections_urls.conversation_patterns, "conversations"))),
+    path("support/", include((connections_urls.support_patterns, "support"))),
     path("", include("members.urls")),
     path("", include("resources.urls")),
     path("forum/", include("forum.urls")),

@@ -8,6 +8,7 @@ class ForumConfig(AppConfig):
         from moderation import adapters
         from notifications.registry import register_resolver
 
+        from . import account_data  # noqa: F401 - registers the forum's part of a member's export and erasure
         from .moderation import PostAdapter
         from .notices import resolve_post_notices
 

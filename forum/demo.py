@@ -1,4 +1,5 @@
-"""Demo forum categories (for all adults, one per adult programme group, one for teens), each with a few topics.
+"""Demo forum categories (for all adults, one per adult programme group, teen ones; celebrations and daily
+check-ins on each side of the age line), most with a few topics.
 
 Idempotent: a category is found by its slug, and a topic by its title within that category.
 """
@@ -67,6 +68,40 @@ CATEGORIES = [
         Audience.TEENS,
         [],
         7,
+    ),
+    # Milestones are announced here for members who opt in (forum.milestones posts in the one on their side of the
+    # age line); the check-in categories are for a short daily note.
+    (
+        "celebrations",
+        "Celebrations",
+        "Milestones and good days, big or small. Members who choose to can have their milestones announced here.",
+        Audience.ADULTS,
+        [],
+        8,
+    ),
+    (
+        "check-in",
+        "Daily check-in",
+        "A short note on how today is going. Read along, reply, or simply say you're here.",
+        Audience.ADULTS,
+        [],
+        9,
+    ),
+    (
+        "teen-celebrations",
+        "Teen celebrations",
+        "Milestones and good days for Teen Group alumni, big or small. Clinic staff read along.",
+        Audience.TEENS,
+        [],
+        10,
+    ),
+    (
+        "teen-check-in",
+        "Teen check-in",
+        "How is today going? A short note for Teen Group alumni. Clinic staff read along.",
+        Audience.TEENS,
+        [],
+        11,
     ),
 ]
 

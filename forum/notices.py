@@ -1,14 +1,21 @@
 """How forum notices read, decided when they are shown: registered with notifications in ForumConfig.ready().
 
 A notice about a post shows only while its reader may see that post's text: the topic is in a category of
-their audience, and neither topic nor post is hidden, removed or someone else's held one (moderators see
-those, as on the pages). Titles and category names are read now, so a renamed or moved topic reads as it is.
+their audience, neither topic nor post is hidden, removed or someone else's held one (moderators see
+those, as on the pages), and no block stands between the reader and the post's author (a notice made before the
+block goes quiet with it). Titles and category names are read now, so a renamed or moved topic reads as it is.
 """
 
-from notifications.registry import Shown
+from collections import defaultdict
+
+from django.conf import settings
+
+from members.audience import Audience, in_audience
+from members.models import ProgrammeMembership, User
+from notifications.registry import Shown, register_visibility_check
 
 from .models import Post
-from .permissions import can_see_post_body, can_see_topic_state
+from .permissions import can_see_post_body, can_see_post_state, can_see_topic_state
 from .selectors import visible_categories_for
 
 
@@ -23,7 +30,8 @@ def _text(notice, post: Post) -> str:
 
 
 def resolve_post_notices(reader, notices) -> list[Shown | None]:
-    """What `reader` may see of these notices about posts, in order (None: leave it out). One query."""
+    """What `reader` may see of these notices about posts, in order (None: leave it out). One query, and the
+    reader's blocks (once per request) when there is a post to show."""
     posts = Post.objects.filter(
         pk__in={n.target_id for n in notices}, topic__category__in=visible_categories_for(reader)
     ).select_related("topic__category")
@@ -35,3 +43,69 @@ def resolve_post_notices(reader, notices) -> list[Shown | None]:
         post = readable.get(notice.target_id)
         shown.append(None if post is None else Shown(text=_text(notice, post), url=post.get_absolute_url()))
     return shown
+
+
+# --- when notices are made -------------------------------------------------------------------------------------
+
+
+def _load_roles(users) -> None:
+    """Read the roles (and, for privileged roles, the second factor) of many members in two queries, kept on
+    each user object as members.models.User keeps them (`role_names`, `has_mfa`), so that the audience rules
+    below ask nothing more per member."""
+    need = [user for user in users if "role_names" not in user.__dict__]
+    if need:
+        names: dict[int, set[str]] = defaultdict(set)
+        rows = User.groups.through.objects.filter(user_id__in=[u.pk for u in need])
+        for user_id, name in rows.values_list("user_id", "group__name"):
+            names[user_id].add(name)
+        for user in need:
+            user.__dict__["role_names"] = frozenset(names[user.pk])
+    if not settings.COMMUNITY_REQUIRE_MFA_FOR_PRIVILEGED:
+        return
+    privileged = [user for user in users if user.has_moderator_role and "has_mfa" not in user.__dict__]
+    if privileged:
+        from allauth.mfa.models import Authenticator
+
+        with_mfa = set(
+            Authenticator.objects.filter(user_id__in=[u.pk for u in privileged]).values_list("user_id", flat=True)
+        )
+        for user in privileged:
+            user.__dict__["has_mfa"] = user.pk in with_mfa
+
+
+def readers_of_post(post_id: int, recipients) -> list[int]:
+    """For notifications (registered below): the ids of `recipients` who may read the post now, in a fixed
+    number of queries whatever their number: the post, the roles, and the programme-group memberships when its
+    category is for some groups only. The same rules as the pages (audience, topic and post state); blocks with
+    the notice's actor are the notifications' own recipient filter (members registers it).
+    """
+    post = Post.objects.select_related("topic__category").filter(pk=post_id).first()
+    if post is None or not recipients:
+        return []
+    category = post.topic.category
+    _load_roles(recipients)
+    in_groups: set[int] = set()
+    if category.audience == Audience.GROUPS:
+        in_groups = set(
+            ProgrammeMembership.objects.filter(
+                user_id__in=[r.pk for r in recipients], group_id__in=category.programme_groups.values("pk")
+            ).values_list("user_id", flat=True)
+        )
+    readers = []
+    for reader in recipients:
+        plain_adult = reader.is_approved_member and not reader.is_moderator and not reader.is_teen
+        if category.audience == Audience.GROUPS and plain_adult:
+            # in_audience's rule for a plain adult member, answered from the memberships read above (it would
+            # ask once per member).
+            allowed = reader.pk in in_groups
+        else:
+            allowed = in_audience(reader, category)  # no query for these (roles are loaded)
+        if allowed and can_see_topic_state(reader, post.topic) and can_see_post_state(reader, post):
+            readers.append(reader.pk)
+    return readers
+
+
+# The forum's fan-out (forum.services.notices) reaches hundreds of watchers per task; without this check each new
+# notice would be checked with the resolver above, a query per recipient. Registered when this module is loaded,
+# which ForumConfig.ready() does (it imports the resolver from here).
+register_visibility_check("forum.post", readers_of_post)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from members.audience import in_audience
+from members.blocking import hidden_member_ids
 from members.permissions import can_moderate
 
 from .models import Category, ContentState, Post, Topic
@@ -41,17 +42,47 @@ def check_see_topic(user, topic: Topic, *, audience_checked: bool = False) -> No
         raise Http404("No such topic.")
 
 
-def can_see_post_body(user, post: Post) -> bool:
-    """Whether the text is shown, not only a placeholder ("removed by the author")."""
+def hidden_authors(user) -> frozenset[int]:
+    """Members in a block with `user`, either way: their posts are shown to `user` only as a short line.
+
+    One query per request, kept on the user object (request.user is loaded afresh for every request), so that a
+    page, its permission twins and its selectors all ask once. Moderators are no exception: a moderator who
+    blocked someone leaves that member's posts to the other moderators (the review queue still shows them).
+    """
+    try:
+        return user._hidden_member_ids
+    except AttributeError:
+        hidden = hidden_member_ids(user)
+        if user.is_authenticated:
+            user._hidden_member_ids = hidden
+        return hidden
+
+
+def is_hidden_by_block(user, post: Post) -> bool:
+    return post.author_id in hidden_authors(user)
+
+
+def can_see_post_state(user, post: Post) -> bool:
+    """Whether the post's state lets `user` read it: visible, or their own held post; moderators read every
+    state. Blocks apart (`can_see_post_body` adds them)."""
     if post.state == ContentState.VISIBLE or can_moderate(user):
         return True
     return post.state == ContentState.HELD and post.author_id == user.pk
 
 
+def can_see_post_body(user, post: Post) -> bool:
+    """Whether the text is shown, not only a placeholder ("removed by the author", "hidden because of a block")."""
+    return not is_hidden_by_block(user, post) and can_see_post_state(user, post)
+
+
 def check_see_post(user, post: Post, *, audience_checked: bool = False) -> None:
-    """A post is reachable (permalink, quote, reaction) when its topic is and it is not someone else's held post."""
+    """A post is reachable (permalink, quote, reaction, bookmark, report) when its topic is, it is not someone
+    else's held post, and no block stands between its author and `user` (then, as for any post one may not
+    reach, it does not exist: neither learns more than the collapsed line on the topic page says)."""
     check_see_topic(user, post.topic, audience_checked=audience_checked)
     if post.state == ContentState.HELD and not (post.author_id == user.pk or can_moderate(user)):
+        raise Http404("No such post.")
+    if is_hidden_by_block(user, post):
         raise Http404("No such post.")
 
 

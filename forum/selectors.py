@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils.functional import cached_property
 
 from members.audience import Audience, audience_q, members_visible_q
 from members.models import User
@@ -25,20 +26,13 @@ from .models import (
     Subscription,
     Topic,
 )
-from .permissions import can_see_post_body, check_see_post, check_see_topic
+from .permissions import can_see_post_body, check_see_post, check_see_topic, hidden_authors
 
 # --- categories ----------------------------------------------------------------------------------
 
 
 def visible_categories_for(user) -> QuerySet[Category]:
     return Category.objects.filter(audience_q(user, Category))
-
-
-def _topic_states_for(user) -> Q:
-    """Topics a member sees in lists: visible ones, and their own held ones."""
-    if can_moderate(user):
-        return ~Q(state=ContentState.REMOVED)
-    return Q(state=ContentState.VISIBLE) | Q(state=ContentState.HELD, author=user)
 
 
 def _read_position(user, topic_ref: str = "pk"):
@@ -58,14 +52,21 @@ def _unread_topics_q(user) -> Q:
 
 
 def category_list_for(user) -> list[Category]:
-    """The categories a member may see, each with its latest topic and an unread mark (one query)."""
+    """The categories a member may see, each with its latest topic and an unread mark (one query, and the
+    member's blocks: a latest topic started by someone in a block with them is not named, nor such a poster)."""
     unread = Topic.objects.filter(_unread_topics_q(user), category=OuterRef("pk"))
-    return list(
+    categories = list(
         visible_categories_for(user)
         .select_related("last_topic__last_poster")
         .annotate(has_unread=Exists(unread))
         .order_by("position", "name")
     )
+    hidden = hidden_authors(user)
+    for category in categories:
+        latest = category.last_topic
+        category.latest_hidden = latest is not None and latest.author_id in hidden
+        category.last_poster_hidden = latest is not None and latest.last_poster_id in hidden
+    return categories
 
 
 def category_for(user, slug: str) -> Category:
@@ -85,18 +86,100 @@ def subscription_level(user, *, topic=None, category=None) -> str:
 # --- topic lists ---------------------------------------------------------------------------------
 
 
-def topics_in_category(user, category: Category) -> QuerySet[Topic]:
-    """Pinned first, then by latest activity; each with the member's read position (for unread marks)."""
-    return (
-        Topic.objects.filter(_topic_states_for(user), category=category)
-        .select_related("author", "last_poster")
-        .annotate(read_position=_read_position(user))
-        .order_by("-pinned", "-last_post_at", "-pk")
-    )
+# The list's order; the index `forum_topic_list` (category, state, pinned, last_post_at, id, author) matches it.
+TOPIC_ORDER = ("-pinned", "-last_post_at", "-pk")
+# Topics waiting for review shown above a list's first page, at most (a moderation backlog, not a second list).
+WAITING_SHOWN = 50
+
+
+def _listed_topics(user, category: Category) -> QuerySet[Topic]:
+    """The visible topics of `category` that the member's list shows: none started by a member in a block with the
+    reader (the title is that member's words, and the thread is theirs; a link to one still opens it, with their
+    posts collapsed)."""
+    topics = Topic.objects.filter(category=category, state=ContentState.VISIBLE)
+    if hidden := hidden_authors(user):
+        topics = topics.exclude(author_id__in=hidden)
+    return topics
+
+
+def _with_row_state(user, topics: QuerySet[Topic]) -> QuerySet[Topic]:
+    """What a row of the list shows: the two names and the member's read position (for the unread mark)."""
+    return topics.select_related("author", "last_poster").annotate(read_position=_read_position(user))
+
+
+class CategoryTopics:
+    """The visible topics of a category, for Django's Paginator: it counts them, then reads only the asked page.
+
+    One query with an OR (visible, or the member's own held topic) and `-pk` in the order kept SQLite and
+    PostgreSQL from walking the list's index: every topic of the category was read, joined to its author and last
+    poster, given its read position, and sorted, for any page (at 10,000 topics the first page cost 2.2x and the
+    last 3x what they cost at 200). Now (docs/PERFORMANCE.md):
+    - the count is the category's stored counter, which the services keep (`refresh_category_stats`); for a member
+      with blocks it is counted along the index instead, as their list leaves some topics out;
+    - a page is first the ids of its rows, read from the index alone (its OFFSET steps over index entries, not over
+      joined rows), then those rows with names and read position; past the middle of the list the ids are read
+      from its other end, so the last page costs what the first does;
+    - topics waiting for review are not in it: `waiting_topics` reads them apart.
+    """
+
+    def __init__(self, user, category: Category):
+        self.user, self.category = user, category
+
+    @cached_property
+    def total(self) -> int:
+        if hidden_authors(self.user):
+            return _listed_topics(self.user, self.category).count()
+        return self.category.topic_count
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice) -> list[Topic]:
+        start, stop = window.start or 0, min(window.stop, self.total)
+        if stop <= start:
+            return []
+        listed = _listed_topics(self.user, self.category)
+        if start > self.total - stop:
+            # Nearer the end: the same rows, counted from the oldest.
+            ascending = [field.lstrip("-") for field in TOPIC_ORDER]
+            ids = listed.order_by(*ascending).values("pk")[self.total - stop : self.total - start]
+        else:
+            ids = listed.order_by(*TOPIC_ORDER).values("pk")[start:stop]
+        return list(_with_row_state(self.user, Topic.objects.filter(pk__in=ids)).order_by(*TOPIC_ORDER))
+
+
+def waiting_topics(user, category: Category) -> list[Topic]:
+    """Topics of `category` the member sees that wait for review, shown above the first page of the list: their own
+    held ones, or for moderators every held or hidden one. One query (by author, or along the list's index)."""
+    if can_moderate(user):
+        topics = Topic.objects.filter(category=category, state__in=[ContentState.HELD, ContentState.HIDDEN])
+        if hidden := hidden_authors(user):
+            topics = topics.exclude(author_id__in=hidden)
+    else:
+        topics = Topic.objects.filter(category=category, state=ContentState.HELD, author=user)
+    return list(_with_row_state(user, topics).order_by(*TOPIC_ORDER)[:WAITING_SHOWN])
+
+
+def topics_in_category(user, category: Category) -> list[Topic]:
+    """Every topic of `category` the member's list shows, all pages: the waiting ones, then the visible ones."""
+    listed = CategoryTopics(user, category)
+    return [*waiting_topics(user, category), *listed[0 : listed.total]]
+
+
+def mark_topic_rows(user, topics) -> None:
+    """For rows of the topic list: the unread mark, and whether the last poster is someone in a block with
+    the reader (then the row does not name them). No query (the reader's blocks are already known)."""
+    hidden = hidden_authors(user)
+    for topic in topics:
+        topic.unread = is_unread(user, topic)
+        topic.last_poster_hidden = topic.last_poster_id in hidden
 
 
 def is_unread(user, topic: Topic) -> bool:
-    """For topics from `topics_in_category` or `topic_for`: new visible posts past the read marker."""
+    """For rows of the topic list or a topic from `topic_for`: new visible posts past the read marker."""
     if topic.state != ContentState.VISIBLE or topic.last_post_at <= user.date_joined:
         return False
     return (topic.read_position or 0) < topic.last_visible_position
@@ -132,11 +215,14 @@ class ReactionSummary:
 
 
 def attach_reactions(user, posts: list[Post]) -> None:
-    """Counts, names and the member's own choice per reaction kind, for these posts, in one query."""
+    """Counts, names and the member's own choice per reaction kind, for these posts, in one query. Reactions of
+    members in a block with the reader are not counted for them (neither sees the other)."""
     by_post: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    rows = Reaction.objects.filter(post__in=[p.pk for p in posts])
+    if hidden := hidden_authors(user):
+        rows = rows.exclude(user_id__in=hidden)
     rows = (
-        Reaction.objects.filter(post__in=[p.pk for p in posts])
-        .select_related("user")
+        rows.select_related("user")
         .order_by("created_at", "pk")
         .only("post_id", "kind", "user__display_name", "user_id")
     )
@@ -162,7 +248,9 @@ def posts_on_page(user, topic: Topic, page: int) -> list[Post]:
     """Posts numbered (page-1)*20+1 .. page*20, in order, with author, bookmark mark and reactions.
 
     Removed and hidden posts keep their place as a placeholder (`show_body` False); someone else's held post
-    is left out. Two queries, whatever the page number or topic length.
+    is left out. A post by a member in a block with the reader, either way, keeps its place as a short line
+    (`blocked`): no text, no name, no reactions or buttons. Three queries (posts, reactions, the reader's blocks),
+    whatever the page number or topic length.
     """
     first = (page - 1) * POSTS_PER_PAGE + 1
     last = page * POSTS_PER_PAGE
@@ -176,8 +264,9 @@ def posts_on_page(user, topic: Topic, page: int) -> list[Post]:
     )
     for post in posts:
         post.topic = topic  # already loaded; saves a query per post in the permission twins
+        post.blocked = post.author_id in hidden_authors(user)
         post.show_body = can_see_post_body(user, post)
-    attach_reactions(user, posts)
+    attach_reactions(user, [post for post in posts if not post.blocked])
     return posts
 
 
@@ -227,12 +316,15 @@ def revisions_for(post: Post):
 
 
 def visible_posts_for(user) -> QuerySet[Post]:
-    """Visible posts in visible topics of categories the member may see (search, bookmarks, member pages)."""
-    return Post.objects.filter(
+    """Visible posts in visible topics of categories the member may see (search, bookmarks, member pages), none
+    by a member in a block with them."""
+    posts = Post.objects.filter(
         state=ContentState.VISIBLE,
         topic__state=ContentState.VISIBLE,
         topic__category__in=visible_categories_for(user),
     )
+    hidden = hidden_authors(user)
+    return posts.exclude(author_id__in=hidden) if hidden else posts
 
 
 def bookmarks_for(user) -> QuerySet[Bookmark]:

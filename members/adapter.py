@@ -1,6 +1,8 @@
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
-from django.contrib.sites.shortcuts import get_current_site
+from django.conf import settings
 from django.urls import reverse
 
 from . import tasks
@@ -25,7 +27,7 @@ class AccountAdapter(DefaultAccountAdapter):
         the email; the task logs the failure and tries again where the backend allows.
         """
         request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx = {"request": request, "email": email, **_community_context()}
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
         tasks.enqueue_after_commit(tasks.send_email_message, message=tasks.message_to_dict(message))
@@ -42,6 +44,26 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("members:status")
         return super().get_login_redirect_url(request)
 
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        # A security notice ("your password was changed") ends with what to do if it was not the member: choose a
+        # new password. The link is the one thing that carries the address; the words never do.
+        request = allauth_context.request
+        reset = {"password_reset_url": request.build_absolute_uri(reverse("account_reset_password"))} if request else {}
+        context = {**reset, **(context or {})}
+        super().send_notification_mail(template_prefix, user, context=context, email=email)
+
     def format_email_subject(self, subject):
-        # Discreet: an inbox preview must not reveal what the site is.
-        return "Your account: " + subject.split("] ")[-1]
+        # Every subject begins with the community's name from settings (never the Site or host name, which is what
+        # allauth would use); the rest of the subject is plain and neutral (templates/account/email/*_subject.txt).
+        return f"{settings.COMMUNITY_NAME}: {subject}"
+
+
+def _community_context() -> dict:
+    """What every account email may say about where it comes from: the community's name, nothing else.
+
+    allauth's context carries `current_site` (here a RequestSite: the host, "127.0.0.1:8000" or the clinic's
+    domain), and its stock templates greet with "Hello from <host>!". Our templates use `community_name`; should
+    one of allauth's ever be rendered, `current_site` says the community's name too, never the host.
+    """
+    name = settings.COMMUNITY_NAME
+    return {"community_name": name, "current_site": SimpleNamespace(name=name, domain=name)}

@@ -1,5 +1,7 @@
+import functools
 import logging
 import re
+import zoneinfo
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.models import EmailAddress
@@ -8,14 +10,30 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from . import services
-from .models import Invitation, ProgrammeGroup, Role, User
+from .models import NAME_CHANGE_WINDOW_DAYS, NAME_CHANGES_ALLOWED, Invitation, MentionPolicy, ProgrammeGroup, Role, User
+from .naming import name_problem
+from .text import clean_member_text
 from .validators import clean_display_name, clean_email_address, clean_year_of_birth
 
 logger = logging.getLogger(__name__)
 
 INVITATION_CODE_SHAPE = re.compile(r"[A-Za-z0-9-]{4,20}")
+
+
+# Erased accounts are shown as "Former member <id>" (members.account_data): nobody else may take that shape.
+_ERASED_SHAPE = re.compile(r"former[\s._-]*member", re.IGNORECASE)
+
+
+def clean_chosen_display_name(value: str, *, exclude_user_id: int | None = None) -> str:
+    """The sign-up rules for a display name, wherever one is chosen (sign-up, /me/): shape, reserved words,
+    watched words, taken (any case)."""
+    name = clean_display_name(value, exclude_user_id=exclude_user_id)
+    if _ERASED_SHAPE.search(name):
+        raise ValidationError("That name is kept for accounts that were closed. Please choose another.")
+    return name
 
 
 def signup_needs_code() -> bool:
@@ -85,7 +103,7 @@ class SignupForm(AllauthSignupForm):
         self.invitation: Invitation | None = None
 
     def clean_display_name(self) -> str:
-        return clean_display_name(self.cleaned_data["display_name"])
+        return clean_chosen_display_name(self.cleaned_data["display_name"])
 
     def clean_year_of_birth(self) -> int:
         return clean_year_of_birth(self.cleaned_data["year_of_birth"])
@@ -272,3 +290,122 @@ class YearOfBirthForm(forms.Form):
 
     def clean_year_of_birth(self) -> int:
         return clean_year_of_birth(self.cleaned_data["year_of_birth"])
+
+
+# --- the member's own space (/me/) ---------------------------------------------------------------
+
+
+@functools.cache
+def time_zone_names() -> list[str]:
+    """Zone names a member can choose: the "Area/City" ones, without the legacy and POSIX aliases."""
+    return sorted(
+        name
+        for name in zoneinfo.available_timezones()
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix", "right/"))
+    )
+
+
+class DisplayNameForm(forms.Form):
+    display_name = forms.CharField(
+        label="Display name",
+        max_length=40,
+        help_text="What other members see. The same rules as at sign-up: 3 to 30 letters, numbers, spaces, dots, "
+        f"dashes or underscores. You can change it {NAME_CHANGES_ALLOWED} times in {NAME_CHANGE_WINDOW_DAYS} days.",
+    )
+
+    def __init__(self, *args, member: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean_display_name(self) -> str:
+        return clean_chosen_display_name(self.cleaned_data["display_name"], exclude_user_id=self.member.pk)
+
+
+class ProfileForm(forms.Form):
+    bio = forms.CharField(
+        label="A few words about you (optional)",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown on your profile to members who can see you. At most 300 characters.",
+        error_messages={"max_length": "Please keep your bio to 300 characters or fewer."},
+    )
+
+    def clean_bio(self) -> str:
+        bio = clean_member_text(self.cleaned_data["bio"]).strip()
+        # The watched words that screen names screen the bio too (it is shown beside the name).
+        if bio and name_problem(bio):
+            raise ValidationError(
+                "Some words in your bio need a moderator's look before they can be shown here. Please change them."
+            )
+        return bio
+
+
+class OwnSettingsForm(forms.Form):
+    show_presence = forms.BooleanField(
+        label="Show others when I'm in a chat room",
+        required=False,
+        help_text="Off: you can read and write in chat without appearing in a room's “here now” list.",
+    )
+    mention_policy = forms.ChoiceField(
+        label="Who may mention me",
+        choices=MentionPolicy.choices,
+        widget=forms.RadioSelect,
+        help_text="A mention (@ and your name) tells you about a post or message.",
+    )
+    show_milestones = forms.BooleanField(
+        label="Announce my recovery milestones in Celebrations",
+        required=False,
+        help_text="Only if you keep a counter below. Members then see a short note such as “Sam is celebrating "
+        "90 days today”, never your start date.",
+    )
+    time_zone = forms.ChoiceField(label="Show times in", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        clinic = settings.TIME_ZONE.replace("_", " ")
+        self.fields["time_zone"].choices = [("", f"Clinic time ({clinic})")] + [
+            (name, name.replace("_", " ")) for name in time_zone_names()
+        ]
+        self.fields["time_zone"].error_messages["invalid_choice"] = "Please choose a time zone from the list."
+
+
+class MilestoneForm(forms.Form):
+    start = forms.DateField(
+        label="Counting from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Only you see this date and the count. Change it or start again at any time; nobody is told.",
+        error_messages={"invalid": "Please enter a date, for example 2025-03-14."},
+    )
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if start is None:
+            return None
+        if start > timezone.localdate():
+            raise ValidationError("Please choose today or a day in the past.")
+        if start.year < 1900:
+            raise ValidationError("Please check the year of that date.")
+        return start
+
+
+class DeleteAccountForm(forms.Form):
+    KEEP, REMOVE = "keep", "remove"
+    content = forms.ChoiceField(
+        label="Your posts and messages",
+        widget=forms.RadioSelect,
+        choices=[
+            (KEEP, "Keep them, signed “Former member”, so that conversations still make sense"),
+            (REMOVE, "Remove them: they are emptied and show as removed"),
+        ],
+        error_messages={"required": "Please choose what happens to your posts and messages."},
+    )
+    confirm = forms.BooleanField(
+        label="I understand that this closes my account for good and can't be undone",
+        error_messages={"required": "Please tick the box to confirm."},
+    )
+
+    @property
+    def remove_content(self) -> bool:
+        return self.cleaned_data["content"] == self.REMOVE

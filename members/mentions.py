@@ -3,6 +3,9 @@
 `@Sam_R` names the member "Sam R" (spaces written as underscores, any case); `@[Sam R]` names them exactly.
 Only approved members who may see the space (a forum category, a chat room) are mentioned; any other name stays
 plain text and notifies no one. Mentions inside code are examples, not calls, and are left alone.
+
+Rendering and telling are apart: a mention always reads as one, and `mentions_that_notify` decides (when the
+notices are made) who of the mentioned hears of it, by each member's choice of who may mention them.
 """
 
 import re
@@ -14,7 +17,7 @@ from django.db.models.functions import Lower
 from members.markup import render_markdown
 
 from .audience import in_audience
-from .models import User
+from .models import MentionPolicy, User
 
 _BRACKETED = r"@\[(?P<exact>[A-Za-z0-9][A-Za-z0-9 ._-]{1,28}[A-Za-z0-9])\]"
 # Not after a word character, so that email addresses (sam@example.com) are not mentions.
@@ -80,3 +83,18 @@ def render_with_mentions(text: str, space, *, show: Callable[[User], str], limit
 
     source = "".join(MENTION.sub(replace, part) if plain else part for plain, part in _outside_code(text))
     return Rendered(html=render_markdown(source), mentioned=list(mentioned.values()))
+
+
+def mentions_that_notify(*, author, users) -> list[User]:
+    """Of the members `author` mentioned, those the mention may notify (one rule for the forum and chat).
+
+    A member whose choice of who may mention them (User.mention_policy) is "Nobody (moderators still can)" hears
+    of a mention only from a moderator, who must still be able to reach them; the mention still reads as one
+    on the page. The author is never told of their own mention. Blocks are not decided here: the caller
+    filters them (members.blocking) with its other checks. No query, except the author's roles when someone
+    mentioned chose "nobody" (read once and kept on the author).
+    """
+    users = [user for user in users if user.pk != author.pk]
+    if any(user.mention_policy == MentionPolicy.NOBODY for user in users) and not author.is_moderator:
+        users = [user for user in users if user.mention_policy != MentionPolicy.NOBODY]
+    return users

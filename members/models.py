@@ -96,6 +96,9 @@ class User(AbstractUser):
     # A private recovery counter: only the member sees the date; announcements at milestones only if they opt in.
     milestone_start = models.DateField(null=True, blank=True)
     show_milestones = models.BooleanField(default=False)
+    # The last milestone (in days since `milestone_start`) announced for the member, so that the daily announcer
+    # posts each one once; a new start date sets it back to 0.
+    milestone_announced_days = models.PositiveIntegerField(default=0)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -331,3 +334,59 @@ class Block(models.Model):
             models.UniqueConstraint(fields=["blocker", "blocked"], name="one_block_per_pair"),
             models.CheckConstraint(condition=~models.Q(blocker=models.F("blocked")), name="no_self_block"),
         ]
+
+
+# --- the member's own space: name changes, data exports ----------------------------------------------
+
+# A display name may change this many times within this many days (a name is how others know someone; changing
+# it often confuses them and can be used to dodge moderators).
+NAME_CHANGES_ALLOWED = 3
+NAME_CHANGE_WINDOW_DAYS = 30
+
+
+class NameChange(models.Model):
+    """When a member changed their display name, for the rate limit. The names themselves are not kept."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="name_changes")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at"]
+        indexes = [models.Index(fields=["user", "changed_at"], name="members_name_change_recent")]
+
+
+EXPORT_DAYS = 7
+
+
+def _export_expiry():
+    return timezone.now() + timedelta(days=EXPORT_DAYS)
+
+
+def _export_path(instance, filename: str) -> str:
+    # Under MEDIA_ROOT/private/: never served as a public media address, only by the owner's download view. The
+    # random name keeps it unguessable even if a server were set up to serve MEDIA_ROOT by mistake.
+    return f"private/exports/{secrets.token_hex(16)}.json"
+
+
+class DataExport(models.Model):
+    """A copy of everything a member wrote and set, as JSON, built by a task and downloadable by them alone
+    until `expires_at`."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be prepared"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=_export_expiry)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    file = models.FileField(upload_to=_export_path, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from audit.models import AuditAction
 from audit.services import record_audit
@@ -328,7 +329,9 @@ def block_member(*, blocker: User, blocked: User) -> bool:
     if blocker.pk == blocked.pk:
         raise BlockError("You can't block yourself.")
     if blocked.has_moderator_role:
-        raise BlockError("Moderators and clinic staff can't be blocked. If one of them worries you, contact the clinic.")
+        raise BlockError(
+            "Moderators and clinic staff can't be blocked. If one of them worries you, contact the clinic."
+        )
     _, created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
     if created:
         announce_access_changed(blocker.pk, blocked.pk)
@@ -343,3 +346,126 @@ def unblock_member(*, blocker: User, blocked: User) -> bool:
     if deleted:
         announce_access_changed(blocker.pk, blocked.pk)
     return bool(deleted)
+
+
+# --- the member's own space (/me/) ---------------------------------------------------------------
+
+
+class OwnSpaceError(Exception):
+    """A change to one's own account that cannot be made; the message is shown to the member."""
+
+
+def name_change_wait(*, member: User):
+    """None when the member may change their display name now; else when they next may (the rate limit)."""
+    from .models import NAME_CHANGE_WINDOW_DAYS, NAME_CHANGES_ALLOWED, NameChange
+
+    since = timezone.now() - timezone.timedelta(days=NAME_CHANGE_WINDOW_DAYS)
+    recent = list(
+        NameChange.objects.filter(user=member, changed_at__gt=since).values_list("changed_at", flat=True)[
+            :NAME_CHANGES_ALLOWED
+        ]
+    )
+    if len(recent) < NAME_CHANGES_ALLOWED:
+        return None
+    # Newest first: the oldest of the last few changes leaves the window first.
+    return recent[-1] + timezone.timedelta(days=NAME_CHANGE_WINDOW_DAYS)
+
+
+@transaction.atomic
+def change_display_name(*, member: User, display_name: str) -> bool:
+    """Give the member a new display name (already checked by the sign-up rules: members.forms). At most
+    NAME_CHANGES_ALLOWED changes in NAME_CHANGE_WINDOW_DAYS; past that, OwnSpaceError says when. True if changed.
+
+    The member's row is locked first, so that two changes sent at once cannot both slip under the limit.
+    """
+    from .models import NameChange
+
+    locked = User.objects.select_for_update().get(pk=member.pk)
+    if locked.display_name == display_name:
+        return False
+    wait = name_change_wait(member=member)
+    if wait is not None:
+        raise OwnSpaceError(
+            "You've changed your display name several times lately, so it stays as it is for now. "
+            f"You can change it again from {date_format(timezone.localtime(wait), 'j F')}."
+        )
+    member.display_name = display_name
+    member.save(update_fields=["display_name"])
+    NameChange.objects.create(user=member)
+    return True
+
+
+def update_profile(*, member: User, bio: str) -> None:
+    if member.bio != bio:
+        member.bio = bio
+        member.save(update_fields=["bio"])
+
+
+def update_own_settings(*, member: User, show_presence: bool, mention_policy: str, show_milestones: bool) -> None:
+    """The member's privacy choices (their own; no audit row). Being seen in chat changes what open rooms show,
+    so sockets are told to look again."""
+    fields = {"show_presence": show_presence, "mention_policy": mention_policy, "show_milestones": show_milestones}
+    changed = [name for name, value in fields.items() if getattr(member, name) != value]
+    if not changed:
+        return
+    for name in changed:
+        setattr(member, name, fields[name])
+    member.save(update_fields=changed)
+    if "show_presence" in changed:
+        announce_access_changed(member.pk)
+
+
+def set_milestone_start(*, member: User, start) -> None:
+    """Start (or move, or with None stop) the member's private counter. Nothing is announced about it: a new
+    date only means that milestones count from there."""
+    if member.milestone_start == start:
+        return
+    member.milestone_start = start
+    member.milestone_announced_days = 0
+    member.save(update_fields=["milestone_start", "milestone_announced_days"])
+
+
+def mark_milestone_announced(*, member: User, days: int) -> None:
+    """Remember the milestone the announcer posted (forum.milestones), so that it is posted once."""
+    member.milestone_announced_days = days
+    member.save(update_fields=["milestone_announced_days"])
+
+
+def request_data_export(*, member: User):
+    """Queue a fresh copy of the member's data (members.account_data.build_data_export). One at a time: while
+    one is being prepared, that one is returned."""
+    from . import account_data
+    from .models import DataExport
+
+    pending = DataExport.objects.filter(
+        user=member, state=DataExport.State.PENDING, created_at__gt=timezone.now() - timezone.timedelta(hours=1)
+    ).first()
+    if pending is not None:
+        return pending
+    export = DataExport.objects.create(user=member)
+    tasks.enqueue_after_commit(account_data.build_data_export, export_id=export.pk)
+    return export
+
+
+@transaction.atomic
+def erase_account(*, member: User, remove_content: bool) -> None:
+    """Erase the member at their request: their posts and messages removed, or kept signed "Former member";
+    either way their email, display name, bio and milestones are gone, their words quoted by others are taken
+    out, and they are signed out everywhere (members.account_data). The audit log keeps the event with the
+    account's id only."""
+    from . import account_data
+
+    if member.is_superuser:
+        raise OwnSpaceError(
+            "A site administrator's account can't be erased here. Please ask another administrator to take "
+            "your role away first."
+        )
+    account_id = member.pk
+    account_data.erase_everything(member, remove_content=remove_content)
+    record_audit(
+        actor=member,
+        action=AuditAction.ERASE_ACCOUNT,
+        target=member,
+        reason="posts and messages removed" if remove_content else "posts and messages kept, signed Former member",
+    )
+    announce_access_changed(account_id)

@@ -24,7 +24,9 @@ target except `get`, which returns None):
 - in_teen_space(obj) -> whether it lives in (or is) a teen space: only teen-cleared moderators see it.
 - can_report(user, obj) -> whether a member may see it (and so report it): a report of what one cannot see is
   refused as not found.
-- context(obj) -> a short list of ContextLine around it (the posts or messages before and after).
+- context(obj) -> a short list of ContextLine around it (the posts or messages before and after). An adapter
+  may take `viewer` too, `context(obj, *, viewer=None)`: the moderator it is shown to (chat audits each showing
+  of a private conversation's messages). Call it through `context_for`, which passes `viewer` where taken.
 - actions -> the names of the actions this kind supports, from ACTIONS below.
 - act(name, obj, *, actor, reason, **options) -> carries out one action through the owning app's service
   (which audits it). Options: `category_id` for "move", `warning` for "content_warning".
@@ -33,6 +35,7 @@ target except `get`, which returns None):
   not "lock"); without it, all of `actions`.
 """
 
+import inspect
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -130,6 +133,13 @@ def offered_actions(adapter: Adapter, obj) -> tuple[str, ...]:
         return ()
     offered = getattr(adapter, "offered", None)
     return tuple(offered(obj)) if offered is not None else tuple(adapter.actions)
+
+
+def context_for(adapter: Adapter, obj, *, viewer) -> list[ContextLine]:
+    """`adapter.context(obj)`, telling it who will see the lines when it asks (see `context` above)."""
+    if "viewer" in inspect.signature(adapter.context).parameters:
+        return adapter.context(obj, viewer=viewer)
+    return adapter.context(obj)
 
 
 def kinds() -> list[tuple[str, str]]:

@@ -15,6 +15,7 @@ class ModerationConfig(AppConfig):
         _register_teen_scopes(adapters)
         # Display names pass the same watched words; members cannot import moderation, so it offers a hook.
         register_name_screen(screen_name)
+        from . import account_data  # noqa: F401 - registers moderation's part of a member's export and erasure
 
 
 def _register_teen_scopes(adapters) -> None:

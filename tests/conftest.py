@@ -3,12 +3,14 @@ import os
 import uuid
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 
 from members.models import Role
 from members.setup import ensure_roles_and_groups
 from resources.services import ensure_resource_root
+from tests import email_guard
 from tests.factories import UserFactory, enable_totp, teen_year
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -36,8 +38,7 @@ def _baseline(request, settings):
     Transactional tests empty the tables after each test, so this runs again each time (it is idempotent).
     """
     settings.COMMUNITY_REQUIRE_MFA_FOR_PRIVILEGED = True
-    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
-    if uses_db:
+    if _uses_db(request):
         request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
         ensure_roles_and_groups()
         ensure_resource_root()
@@ -46,6 +47,28 @@ def _baseline(request, settings):
         from django.apps import apps
 
         importlib.import_module("moderation.migrations.0003_seed_crisis_list").seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _discreet_emails(request, _baseline):
+    """Every email a test sends is read when it ends (tests/email_guard.py): no host name, email address, member's
+    name, programme group or member-written text in its words. Any test that sends one fails otherwise.
+
+    Depends on _baseline so that it ends before the test's database does; names and texts are read only where the
+    test had the database (a test without one can still leak a host name).
+    """
+    yield
+    sent = list(getattr(mail, "outbox", None) or [])
+    if not sent:
+        return
+    words = email_guard.database_words() if _uses_db(request) else None
+    found = email_guard.outbox_problems(sent, words)
+    if found:
+        pytest.fail("An email is not discreet:\n" + "\n".join(found), pytrace=False)
+
+
+def _uses_db(request) -> bool:
+    return bool(request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames))
 
 
 def _is_transactional(request) -> bool:

@@ -238,7 +238,11 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Alumni community] "
+# Tell the member when their password, email address or two-factor set-up changes (and what to do if it was not
+# them). Like every account email (templates/account/email/, templates/mfa/email/) the notices are discreet: no
+# address, device, IP or host name in the words; subjects begin with COMMUNITY_NAME (the adapter's
+# format_email_subject, so ACCOUNT_EMAIL_SUBJECT_PREFIX is not used).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "members.forms.SignupForm"}
 ACCOUNT_RATE_LIMITS = {
@@ -252,7 +256,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
-MFA_TOTP_ISSUER = "Alumni community"
+# The name shown in a member's authenticator app: the community's own, never the clinic's.
+MFA_TOTP_ISSUER = os.environ.get("COMMUNITY_NAME", "Alumni Circle")
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 # Sessions are listed with their sign-in time and device; tracking "last seen" would write on every request.
 USERSESSIONS_TRACK_ACTIVITY = False

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .. import adapters, selectors, services
+from .. import adapters, dashboard, selectors, services
 from ..forms import DecisionForm, NoteForm, QueueFilterForm, RestoreForm, SanctionForm, ToolForm
 from ..models import REPORT_REASONS, ReviewItem
 from ..permissions import check_open_item, team_page
@@ -31,6 +31,8 @@ def queue(request):
         "page": page,
         "rows": selectors.with_targets(page),
         "query": query.urlencode(),
+        # Figures other apps add for the team (connections: how fast support requests were answered).
+        "panels": dashboard.panels_for(request.user),
     }
     return render(request, "moderation/queue.html", team_context(request, context))
 
@@ -160,7 +162,9 @@ def item_detail(request, pk: int):
         "row": row,
         "flags": item.flags.all(),
         "current_text": row.adapter.text(row.target) if row.target is not None else "",
-        "context_lines": row.adapter.context(row.target) if row.target is not None else [],
+        "context_lines": (
+            adapters.context_for(row.adapter, row.target, viewer=request.user) if row.target is not None else []
+        ),
         "decisions": _shown_decisions(row),
         "can_restore": (
             not item.is_open

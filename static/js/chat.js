@@ -11,6 +11,11 @@
  * `message` frame carrying its client_id. After a reconnect it is sent again under the same client_id (the
  * server stores a client_id once and answers a repeat with the stored message). A refusal, or no answer after
  * a few reconnects, leaves it on the page as not sent, with its text and a way to try again.
+ *
+ * A message from a member in a block with this reader (either way) arrives collapsed (`collapsed: true`, no
+ * author, a neutral line from the server): it takes its seq's place as one muted line with no actions, so that
+ * nothing is missing for catch-up. `hidden_authors` (a block made while the page is open) collapses what is
+ * already shown of them.
  */
 (function () {
   "use strict";
@@ -91,7 +96,17 @@
 
   // Live messages are copies of the server's own markup (templates/chat/message.html, in <template> elements on
   // the page), filled in here: nothing about a message's markup is written in this script.
+  function buildCollapsed(id, seq, html) {
+    var li = document.getElementById("message-template-collapsed").content.firstElementChild.cloneNode(true);
+    li.id = "m-" + id;
+    li.dataset.id = String(id);
+    li.dataset.seq = seq;
+    li.querySelector(".body").innerHTML = html; // a fixed line from the server, never member text
+    return li;
+  }
+
   function buildMessage(frame) {
+    if (frame.collapsed) return buildCollapsed(frame.id, frame.seq, frame.html);
     var mine = frame.author.id === userId;
     var template = document.getElementById(mine ? "message-template-own" : "message-template-other");
     var li = template.content.firstElementChild.cloneNode(true);
@@ -165,7 +180,11 @@
       renderTyping();
     }
     var existing = byId.get(frame.id);
-    if (existing) {
+    if (existing && (frame.collapsed || existing.dataset.collapsed)) {
+      var replacement = buildMessage(frame);
+      existing.replaceWith(replacement);
+      byId.set(frame.id, replacement);
+    } else if (existing) {
       existing.querySelector(".body").innerHTML = frame.html;
       var held = existing.querySelector(".held-note");
       if (held && !frame.held) held.remove(); // approved by a moderator
@@ -187,7 +206,7 @@
 
   function editMessage(frame) {
     var li = byId.get(frame.id);
-    if (!li) return;
+    if (!li || li.dataset.collapsed) return;
     li.querySelector(".body").innerHTML = frame.html;
     var meta = li.querySelector(".meta");
     if (!meta.querySelector(".edited")) meta.querySelector("time").after(" ", editedMark());
@@ -223,6 +242,23 @@
     if (stickTo) scroller.scrollTop = stickTo.offsetTop - offset;
     if (loadEarlier && !hasMore) loadEarlier.parentNode.hidden = true;
     if (loadEarlier) loadEarlier.href = "?before=" + firstSeq;
+  }
+
+  // A block made while this page is open: what it shows of those members becomes the collapsed line.
+  function hideAuthors(authors) {
+    authors.forEach(function (author) {
+      list.querySelectorAll('.chat-message[data-author-id="' + Number(author.id) + '"]').forEach(function (li) {
+        var replacement = buildCollapsed(li.dataset.id, li.dataset.seq, author.html);
+        li.replaceWith(replacement);
+        byId.set(Number(li.dataset.id), replacement);
+      });
+      var typing = typingTimers.get(author.id);
+      if (typing) {
+        clearTimeout(typing.timer);
+        typingTimers.delete(author.id);
+      }
+    });
+    renderTyping();
   }
 
   function showPresence(members) {
@@ -471,6 +507,7 @@
     },
     typing: function (frame) { showTyping(frame.user); },
     presence: function (frame) { showPresence(frame.members); },
+    hidden_authors: function (frame) { hideAuthors(frame.authors); },
     crisis_resources: function (frame) {
       crisisEl.innerHTML = frame.html; // a server template
       crisisEl.hidden = false;
@@ -479,9 +516,10 @@
     error: showError,
   };
 
+  var isPrivate = root.dataset.private === "true";
   var closeReasons = {
     4401: "Your session has ended. Please sign in again to keep chatting.",
-    4403: "You no longer have access to this room.",
+    4403: isPrivate ? "This conversation has ended. Reload the page to read it." : "You no longer have access to this room.",
     4408: "Your chat connection was closed by the moderators.",
     4429: "Chat is open in too many windows. Close one and reload this page.",
   };
@@ -505,6 +543,13 @@
     socket.onclose = function (event) {
       catchingUp = false;
       outbox.forEach(function (entry) { if (!entry.failed) markUnsent(entry); });
+      // 4408 "too slow": the connection fell behind the room (a weak network, a sleeping tab) and the server
+      // let it go rather than queue for it without end. Not a sanction: reconnect, and catch_up on the new
+      // socket's hello brings back everything missed.
+      if (event.code === 4408 && event.reason === "too slow") {
+        reconnectLater();
+        return;
+      }
       if (closeReasons[event.code]) {
         stopped = true;
         setStatus(closeReasons[event.code]);
@@ -651,6 +696,10 @@
   scroller.scrollTop = scroller.scrollHeight;
   if (root.dataset.olderPage === "true") {
     setStatus("You are reading earlier messages. Go back to the latest to chat live.");
+    return;
+  }
+  if (!root.dataset.wsPath) {
+    setStatus("This conversation has ended. You can still read it here.");
     return;
   }
   setStatus("Connecting…");

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
+from tests import email_guard
 from tests.servers import DaphneServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,7 +92,13 @@ def live_server(_server_process, transactional_db, django_db_serialized_rollback
     _server_process.clear_mail()
     if not _server_process.running:
         _server_process.start()
-    return _server_process
+    yield _server_process
+    # The server's emails are held to the suite's rule too (tests/email_guard.py), before the database is emptied.
+    found = email_guard.mail_file_problems(
+        [f.read_bytes() for f in _server_process.mail_dir.glob("*.log")], email_guard.database_words()
+    )
+    if found:
+        pytest.fail("An email is not discreet:\n" + "\n".join(found), pytrace=False)
 
 
 @pytest.fixture(scope="session")

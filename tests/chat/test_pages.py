@@ -218,12 +218,13 @@ def test_presence_is_hidden_until_the_member_chooses(member_client, member, room
     page = member_client.get(f"/chat/{room.slug}/").content.decode()
     assert "You are hidden from others here." in page
     member_client.post("/chat/presence/", {"visible": "on", "room": room.slug})
-    assert member.chat_preference.visible_in_presence is True
+    member.refresh_from_db()
+    assert member.show_presence is True  # the member's one presence setting, also on /me/
     page = member_client.get(f"/chat/{room.slug}/").content.decode()
     assert "You are visible to others here." in page
     member_client.post("/chat/presence/", {"room": room.slug})
-    member.chat_preference.refresh_from_db()
-    assert member.chat_preference.visible_in_presence is False
+    member.refresh_from_db()
+    assert member.show_presence is False
 
 
 def test_staff_create_a_scheduled_group_room(staff_client, staff):

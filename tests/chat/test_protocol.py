@@ -238,7 +238,7 @@ async def test_presence_lists_only_members_who_chose_to_be_visible(connect, room
     assert sam.presence["members"] == [{"id": member2.pk, "name": "Jordan"}]
     await jordan.drain()
     visible = await database_sync_to_async(services.set_presence_visibility)(user=member, visible=True)
-    assert visible.visible_in_presence
+    assert visible.show_presence
     other = await connect(member, room.slug)
     frame = await jordan.receive_type("presence")
     assert frame["members"] == [{"id": member2.pk, "name": "Jordan"}, {"id": member.pk, "name": "Sam"}]

@@ -36,4 +36,19 @@ def test_every_adult_programme_group_has_its_own_category_and_the_teen_group_sta
     # Teen spaces are for teens only, never a programme-group audience that adults could share.
     teen_group = ProgrammeGroup.objects.get(for_teens=True)
     assert not Category.objects.filter(programme_groups=teen_group).exists()
-    assert set(Category.objects.filter(audience=Audience.TEENS).values_list("slug", flat=True)) == {"teen-lounge"}
+    assert set(Category.objects.filter(audience=Audience.TEENS).values_list("slug", flat=True)) == {
+        "teen-lounge",
+        "teen-celebrations",
+        "teen-check-in",
+    }
+
+
+def test_celebrations_and_check_ins_exist_on_each_side_of_the_age_line(db):
+    from forum import demo as forum_demo
+    from members import demo as members_demo
+
+    members_demo.seed()
+    forum_demo.seed()
+    audiences = dict(Category.objects.values_list("slug", "audience"))
+    assert audiences["celebrations"] == Audience.ADULTS and audiences["check-in"] == Audience.ADULTS
+    assert audiences["teen-celebrations"] == Audience.TEENS and audiences["teen-check-in"] == Audience.TEENS

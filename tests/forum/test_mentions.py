@@ -57,9 +57,11 @@ def test_muted_topic_hears_no_mentions(adult_category, member, member2):
     assert not Notification.objects.filter(recipient=member).exists()
 
 
-def test_edit_notifies_only_newly_mentioned(adult_category, member, member2, sam_r):
+def test_edit_notifies_only_newly_mentioned(adult_category, member, member2, sam_r, django_capture_on_commit_callbacks):
     post = make_topic(category=adult_category, author=member2, body="Hi @Sam").posts.get()
-    services.edit_post(post=post, editor=member2, body="Hi @Sam and @Sam_R", base_revision=1)
+    # Notices leave once the edit is committed (forum.tasks).
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edit_post(post=post, editor=member2, body="Hi @Sam and @Sam_R", base_revision=1)
     assert Notification.objects.filter(recipient=member).count() == 1
     assert Notification.objects.filter(recipient=sam_r).count() == 1
 

@@ -15,10 +15,11 @@ from tests.factories import UserFactory, programme_group
 from .factories import make_category, make_topic
 
 # Per request: session, user, the member's roles, then the page's own queries (programme groups join as a subquery),
-# then the unread-notifications count for the bell in the header.
-CATEGORY_LIST_QUERIES = 5  # + categories with latest topic and unread mark (1)
-TOPIC_LIST_QUERIES = 8  # + category, topic count, topics with read state, subscription level
-TOPIC_PAGE_QUERIES = 8  # + topic with read state and subscription, posts with bookmarks, reactions, read marker
+# then the unread-notifications count for the bell in the header. Each page also reads the member's blocks once
+# (members.blocking.hidden_member_ids, kept for the request by forum.permissions.hidden_authors).
+CATEGORY_LIST_QUERIES = 6  # + categories with latest topic and unread mark (1), blocks (1)
+TOPIC_LIST_QUERIES = 9  # + category, topic count, topics with read state, subscription level, blocks
+TOPIC_PAGE_QUERIES = 9  # + topic with read state and subscription, posts with bookmarks, reactions, blocks, read marker
 
 
 def _bulk_topics(category, authors, n):

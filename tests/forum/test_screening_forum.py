@@ -70,7 +70,15 @@ def test_blocked_edit_keeps_the_old_text(topic, member2, member2_client, blocked
 
 
 def test_held_reply_waits_out_of_sight_and_goes_out_when_approved(
-    topic, member, member2, moderator, member_client, member2_client, held_word, adult_category
+    topic,
+    member,
+    member2,
+    moderator,
+    member_client,
+    member2_client,
+    held_word,
+    adult_category,
+    django_capture_on_commit_callbacks,
 ):
     response = member_client.post(f"/forum/t/{topic.pk}/reply/", {"body": "Have a look at my new website, @Jordan"})
     post = Post.objects.get(author=member)
@@ -90,7 +98,8 @@ def test_held_reply_waits_out_of_sight_and_goes_out_when_approved(
     item = ReviewItem.objects.get(kind="post", target_id=post.pk)
     assert item.hidden_pending_review and item.status == ReviewItem.Status.OPEN
 
-    decide_item(item=item, actor=moderator, decision=APPROVE, reason="Fine to share")
+    with django_capture_on_commit_callbacks(execute=True):  # notices leave once the approval is committed
+        decide_item(item=item, actor=moderator, decision=APPROVE, reason="Fine to share")
 
     post.refresh_from_db()
     topic.refresh_from_db()

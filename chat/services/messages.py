@@ -1,4 +1,5 @@
-"""Chat state changes. Each stores first and broadcasts after commit (chat.fanout.broadcast uses on_commit)."""
+"""Messages: posting, editing, and the states moderators and authors move them through. Each stores first and
+broadcasts after commit (chat.fanout.broadcast uses on_commit)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,16 +12,15 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import record_audit
-from members.models import User
+from members.tasks import enqueue_after_commit
 from members.text import clean_member_text
 from moderation.models import Flag, ReviewItem
 from moderation.services import TextBlocked, after_publish, report, screen_writing
-from notifications.services import notify_many
 
-from . import fanout, live, protocol, selectors
-from .mentions import render_message
-from .models import ChatPreference, Message, ReadMarker, Room, RoomMute
-from .protocol import ChatError
+from .. import fanout, live, protocol, selectors, tasks
+from ..mentions import render_message
+from ..models import Message, ReadMarker, Room
+from ..protocol import ChatError
 
 
 @dataclass
@@ -97,6 +97,14 @@ def _advance_read_marker(*, user, room: Room, seq: int) -> None:
         ReadMarker.objects.get_or_create(user=user, room=room, defaults={"last_read_seq": seq})
 
 
+def _tell_mentioned(message: Message) -> None:
+    """Mention notices leave the request: a task after commit (chat.tasks), given the message's id only. Queued
+    before the broadcast's own after-commit publish, so that a notice exists by the time the room sees the
+    message."""
+    if not message.room.is_private and "@" in message.body:
+        enqueue_after_commit(tasks.notify_chat_mentions, message_id=message.pk)
+
+
 def post_message(*, room: Room, author, body: str, client_id: str = "") -> Posted:
     """Store a message with the room's next seq and broadcast it after commit.
 
@@ -106,6 +114,8 @@ def post_message(*, room: Room, author, body: str, client_id: str = "") -> Poste
 
     Idempotent per `client_id`: a page resends what it saw no answer for, and a repeat returns the message
     already stored (`Posted.repeat`), with nothing stored, broadcast or counted against the pace limits.
+
+    Mentions are notified by a task after commit (not for a held message: when a moderator approves it).
     """
     client_id = (client_id or "")[: protocol.MAX_CLIENT_ID]
     stored = selectors.sent_message(room=room, author=author, client_id=client_id)
@@ -139,17 +149,10 @@ def post_message(*, room: Room, author, body: str, client_id: str = "") -> Poste
             # flag entry queues the message. Same transaction: no message without its item.
             after_publish(kind="message", target=message, decision=decision)
             if rendered.mentioned and not held:
-                notify_many(
-                    recipients=rendered.mentioned,
-                    kind="chat_mention",
-                    text=f"{author.display_name} mentioned you in the {room.name} chat room",
-                    url=f"{room.get_absolute_url()}#m-{message.pk}",
-                    actor=author,
-                    target=message,
-                )
+                _tell_mentioned(message)
             if not held:
                 publication = fanout.broadcast(
-                    room.pk, protocol.message_frame(message, author_name=author.display_name)
+                    room.pk, protocol.message_frame(message, author_name=author.display_name), author_id=author.pk
                 )
     except IntegrityError:
         live.forget_slow_mode(author, room)
@@ -198,8 +201,10 @@ def edit_message(*, message: Message, actor, body: str) -> Edited:
                 fields.append("state")
             message.save(update_fields=fields)
             after_publish(kind="message", target=message, decision=decision)
-            changed = protocol.removed_frame if decision.hold else protocol.edited_frame
-            fanout.broadcast(message.room_id, changed(message))
+            if decision.hold:
+                fanout.broadcast(message.room_id, protocol.removed_frame(message))
+            else:
+                fanout.broadcast(message.room_id, protocol.edited_frame(message), author_id=message.author_id)
     except Exception:
         live.forget_slow_mode(actor, message.room, "edit")
         raise
@@ -249,7 +254,9 @@ def hide_message(*, message: Message, actor, reason: str) -> Message:
 
 def restore_message(*, message: Message, actor, reason: str) -> Message:
     """Put a held, hidden or removed message back in the room (a moderator's decision). Open sockets get the
-    `message` frame again, in its old place (its seq), so pages show it without a reload. Audited."""
+    `message` frame again, in its old place (its seq), so pages show it without a reload. Audited.
+
+    Approving a held message is when the members it mentions hear of it (they were not told while it waited)."""
     now = timezone.now()
     with transaction.atomic():
         old_state = message.state
@@ -261,7 +268,9 @@ def restore_message(*, message: Message, actor, reason: str) -> Message:
         _audit_message(
             actor=actor, action=AuditAction.CHAT_RESTORE_MESSAGE, message=message, reason=reason, old_state=old_state
         )
-        fanout.broadcast(message.room_id, protocol.message_frame(message))
+        if old_state == Message.State.HELD:
+            _tell_mentioned(message)
+        fanout.broadcast(message.room_id, protocol.message_frame(message), author_id=message.author_id)
     return message
 
 
@@ -276,90 +285,6 @@ def mark_read(*, user, room: Room, seq: int) -> None:
     seq = min(seq, selectors.current_seq(room))
     if seq > 0:
         _advance_read_marker(user=user, room=room, seq=seq)
-
-
-def note_typing(*, user, room: Room) -> bool:
-    """Tell the room someone is typing, at most once every few seconds per member; nothing is stored."""
-    if not live.allow_typing(user, room):
-        return False
-    # A member who chose not to appear in "who is here" is not named while typing either (chat/protocol.py).
-    if not selectors.visible_in_presence(user):
-        return False
-    fanout.broadcast(room.pk, {"type": "typing", "user": {"id": user.pk, "name": user.display_name}})
-    return True
-
-
-def _broadcast_presence(room: Room) -> None:
-    fanout.broadcast(room.pk, {"type": "presence", "members": live.presence_members(room.pk)})
-
-
-def enter_room(*, user, room: Room) -> bool:
-    """Count a member in (and, if they chose to be visible, list them in) a room. Returns their visibility."""
-    visible = selectors.visible_in_presence(user)
-    if visible:
-        live.presence_join(room.pk, user.pk, user.display_name)
-        _broadcast_presence(room)
-    return visible
-
-
-def leave_room(*, user, room: Room, visible: bool) -> None:
-    if visible:
-        live.presence_leave(room.pk, user.pk)
-        _broadcast_presence(room)
-
-
-def set_presence_visibility(*, user, visible: bool) -> ChatPreference:
-    """The member's choice to appear in "who is here" lists (off until they turn it on)."""
-    preference, _ = ChatPreference.objects.update_or_create(user=user, defaults={"visible_in_presence": visible})
-    return preference
-
-
-def mute_member(*, room: Room, member: User, actor, minutes: int, reason: str) -> RoomMute:
-    """Make `member` read-only in `room` for `minutes`; applies at once, also to their open sockets."""
-    with transaction.atomic():
-        mute = RoomMute.objects.create(
-            room=room, member=member, until=timezone.now() + timedelta(minutes=minutes), reason=reason, actor=actor
-        )
-        record_audit(actor=actor, action=AuditAction.CHAT_MUTE, target=member, reason=f"{room.name}: {reason}")
-    return mute
-
-
-def lift_mute(*, mute: RoomMute, actor, reason: str = "") -> RoomMute:
-    with transaction.atomic():
-        mute.until = timezone.now()
-        mute.save(update_fields=["until"])
-        record_audit(
-            actor=actor, action=AuditAction.CHAT_UNMUTE, target=mute.member, reason=f"{mute.room.name}: {reason}"
-        )
-    return mute
-
-
-def close_member_sockets(*, user) -> None:
-    """Close every chat socket `user` has open, in every process, with close code 4408.
-
-    For sanctions: the caller (a moderation service) records the sanction and its audit row; the sockets close
-    after that transaction commits, and a reconnect is then refused by the sanction itself.
-    """
-    fanout.send_to_user(user.pk, {"type": "chat.close", "code": protocol.CLOSE_SANCTIONED})
-
-
-def save_room(*, actor, room: Room | None, fields: dict, programme_groups) -> Room:
-    """Create or change a room (staff). Audited."""
-    creating = room is None
-    with transaction.atomic():
-        if creating:
-            room = Room(created_by=actor)
-        for name, value in fields.items():
-            setattr(room, name, value)
-        room.save()
-        room.programme_groups.set(programme_groups)
-        record_audit(
-            actor=actor, action=AuditAction.CHAT_CREATE_ROOM if creating else AuditAction.CHAT_UPDATE_ROOM, target=room
-        )
-        if not creating:
-            # The audience may have narrowed: open sockets re-check their member now, not at their next connect.
-            fanout.recheck_room(room.pk)
-    return room
 
 
 def purge_expired_messages(*, now: datetime | None = None) -> int:

@@ -1,0 +1,1 @@
+"""connections pages, one module per area: goals (and the daily check-in), buddies, conversations, support."""
