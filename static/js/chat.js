@@ -123,6 +123,9 @@
     li.querySelectorAll("a[href]").forEach(function (el) {
       el.setAttribute("href", el.getAttribute("href").replace("/0/", "/" + id + "/"));
     });
+    li.querySelectorAll(".js-block").forEach(function (el) {
+      el.setAttribute("href", el.dataset.href.replace("AUTHOR", String(frame.author.id)));
+    });
     li.querySelectorAll(".js-author").forEach(function (el) { el.textContent = frame.author.name; });
     var time = li.querySelector("time");
     time.dateTime = frame.created_at;

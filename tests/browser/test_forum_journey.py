@@ -79,9 +79,9 @@ def test_topic_with_content_warning_reaction_quote_mention_and_notification(new_
     assert "Proud of you" not in reply.locator("blockquote").inner_text()  # the reply follows the quote
     assert_accessible(other)
 
-    # Sam sees the bell and the notification, and it leads to the reply.
+    # Sam sees the bell (the support Jordan sent and the mention: two notices) and the mention leads to the reply.
     page.goto(live_server.url + "/forum/")
-    assert page.get_by_label("1 unread").is_visible()
+    assert page.get_by_label("2 unread").is_visible()
     screenshot(page, "forum-categories")
     page.get_by_role("link", name=re.compile("Notifications")).click()
     assert_accessible(page)

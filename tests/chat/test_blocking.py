@@ -168,3 +168,13 @@ def test_the_room_page_collapses_messages_between_the_two(client_for, room, memb
     services.post_message(room=room, author=member, body="sam wrote this")
     other_side = client_for(member2).get(f"/chat/{room.slug}/").content.decode()
     assert "sam wrote this" not in other_side and protocol.NOT_SHOWN_NOTE in other_side
+
+
+def test_a_message_offers_to_block_its_author(client_for, room, member, casey):
+    services.post_message(room=room, author=casey, body="casey wrote this")
+    services.post_message(room=room, author=member, body="sam wrote this")
+    page = client_for(member).get(f"/chat/{room.slug}/").content.decode()
+    assert f'href="/members/{casey.pk}/block/?next=/chat/{room.slug}/"' in page
+    # The live template carries the address with a place for the author chat.js fills in; never one's own.
+    assert 'data-href="/members/AUTHOR/block/' in page
+    assert f'href="/members/{member.pk}/block/' not in page

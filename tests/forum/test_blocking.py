@@ -136,3 +136,13 @@ def test_the_topic_page_reads_the_blocks_once_and_keeps_its_query_count(thread, 
     with CaptureQueriesContext(connection) as ctx:
         _page(member_client, topic)
     assert len(ctx.captured_queries) == TOPIC_PAGE_QUERIES - 1  # a repeat view writes no read marker
+
+
+def test_a_post_offers_to_block_its_author_and_the_block_page_leads_back(thread, member, member2, member_client):
+    topic, jordans = thread
+    page = _page(member_client, topic)
+    link = f"/members/{member2.pk}/block/?next=/forum/t/{topic.pk}/%23post-{jordans.position}"
+    assert link in page
+    assert f"/members/{member.pk}/block/" not in page  # not on one's own posts
+    member_client.post(f"/members/{member2.pk}/block/", {"next": f"/forum/t/{topic.pk}/#post-{jordans.position}"})
+    assert COLLAPSED in _page(member_client, topic)
