@@ -5,7 +5,7 @@ Sessions come from the management command `chat_bench_sessions` (or pass --make-
 against the same settings and database as the server). --spawn starts the server itself (one or more
 processes, each on its own port) and stops it afterwards:
 
-    .venv/bin/python bench/chat_fanout.py --spawn uvicorn --clients 200 --make-sessions --memory --reconnect-all
+    .venv/bin/python bench/chat_fanout.py --spawn uvicorn --clients 200 --make-sessions --reconnect-all
 
 Prints p50/p95/p99 latency (from a sender's `send` to each member's receipt, all on this machine's clock),
 messages and deliveries per second, per-member counts of lost, doubled and out-of-order messages (a frame
@@ -642,7 +642,6 @@ def main() -> None:
     parser.add_argument("--connect-batch", type=int, default=50)
     parser.add_argument("--drain", type=float, default=15.0, help="seconds to wait for the last deliveries")
     parser.add_argument("--server-pid", help="the server's process id(s), comma-separated, for CPU and memory")
-    parser.add_argument("--memory", action="store_true", help="(kept for old scripts: memory is always measured)")
     parser.add_argument("--reconnect-all", action="store_true", help="then all members reconnect at once")
     parser.add_argument("--gap-messages", type=int, default=20, help="sent while everyone is away")
     parser.add_argument("--ramp", action="store_true", help="add members until p95 passes --ramp-p95")
