@@ -8,6 +8,8 @@ see (already buddies, asked too recently) is a PermissionDenied or a service err
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from members.permissions import can_from
+
 from . import selectors
 from .models import Goal, SupportRequest
 
@@ -18,19 +20,7 @@ READ_ONLY_MESSAGE = (
 ACROSS_THE_LINE_MESSAGE = "Buddies are always both teens or both adults, so this one is not possible."
 
 
-def _can(check):
-    """The `can_` twin of a `check_` function: the same rule as a yes or no, never written twice."""
-
-    def can(*args, **kwargs) -> bool:
-        try:
-            check(*args, **kwargs)
-        except (Http404, PermissionDenied):
-            return False
-        return True
-
-    can.__name__ = check.__name__.replace("check_", "can_", 1)
-    can.__doc__ = check.__doc__
-    return can
+_can = can_from
 
 
 def check_member(user) -> None:

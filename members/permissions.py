@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 
 MFA_NEEDED_MESSAGE = (
@@ -66,3 +67,19 @@ def check_move_across_age_line(user, member, *, year_of_birth: int) -> None:
 def can_report_member(user, member) -> bool:
     """Any member may report another they can see (moderation decides); nobody reports themselves."""
     return user.is_authenticated and user.is_approved_member and user.pk != member.pk
+
+
+def can_from(check):
+    """The `can_` twin of a `check_` function: the same rule as a yes or no, for templates and lists, never written
+    twice (STYLE). Every app's permissions derive their `can_<verb>` with this."""
+
+    def can(*args, **kwargs) -> bool:
+        try:
+            check(*args, **kwargs)
+        except (Http404, PermissionDenied):
+            return False
+        return True
+
+    can.__name__ = check.__name__.replace("check_", "can_", 1)
+    can.__doc__ = check.__doc__
+    return can

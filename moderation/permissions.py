@@ -8,26 +8,12 @@ from moderators not cleared for teen spaces (DESIGN.md, Access rules).
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 
-from members.permissions import MFA_NEEDED_MESSAGE, needs_mfa_setup
+from members.permissions import MFA_NEEDED_MESSAGE, can_from, needs_mfa_setup
 
-
-def _can(check):
-    """The `can_` twin of a `check_` function: the same rule, as a yes or no (never written twice)."""
-
-    def can(*args, **kwargs) -> bool:
-        try:
-            check(*args, **kwargs)
-        except (Http404, PermissionDenied):
-            return False
-        return True
-
-    can.__name__ = check.__name__.replace("check_", "can_", 1)
-    can.__doc__ = check.__doc__
-    return can
+_can = can_from
 
 
 def check_moderate(user) -> None:
