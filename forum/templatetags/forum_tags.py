@@ -56,6 +56,31 @@ _BUTTON = (
 )
 
 
+@register.simple_tag(takes_context=True)
+def reactions(context, post) -> SafeString:
+    """A post's reactions: buttons in a form that htmx swaps in place (a plain form post without JavaScript), or
+    only who reacted for a member who may not react now. Needs `here` (the page's address) and `csrf_input`."""
+    if context["user"].is_read_only:
+        return format_html(
+            '<div class="reactions" role="group" aria-label="Reactions to post {}">{}</div>',
+            post.position,
+            who_reacted(post),
+        )
+    return format_html(
+        '<form method="post" action="{}react/" hx-post="{}react/" hx-swap="outerHTML">{}\n'
+        '<input type="hidden" name="next" value="{}#post-{}">\n'
+        '<div class="reactions" role="group" aria-label="Reactions to post {}">\n{}\n{}</div>\n</form>',
+        post.url,
+        post.url,
+        context["csrf_input"],
+        context["here"],
+        post.position,
+        post.position,
+        reaction_buttons(post),
+        who_reacted(post),
+    )
+
+
 @register.simple_tag
 def reaction_buttons(post) -> SafeString:
     """One button per kind: pressed if the member gave it (pressing again takes it back), with its count."""
