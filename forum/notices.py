@@ -6,12 +6,9 @@ those, as on the pages), and no block stands between the reader and the post's a
 block goes quiet with it). Titles and category names are read now, so a renamed or moved topic reads as it is.
 """
 
-from collections import defaultdict
-
-from django.conf import settings
-
 from members.audience import Audience, in_audience
-from members.models import ProgrammeMembership, User
+from members.models import ProgrammeMembership
+from members.selectors import load_roles
 from notifications.registry import Shown, register_visibility_check
 
 from .models import Post
@@ -48,31 +45,6 @@ def resolve_post_notices(reader, notices) -> list[Shown | None]:
 # --- when notices are made -------------------------------------------------------------------------------------
 
 
-def _load_roles(users) -> None:
-    """Read the roles (and, for privileged roles, the second factor) of many members in two queries, kept on
-    each user object as members.models.User keeps them (`role_names`, `has_mfa`), so that the audience rules
-    below ask nothing more per member."""
-    need = [user for user in users if "role_names" not in user.__dict__]
-    if need:
-        names: dict[int, set[str]] = defaultdict(set)
-        rows = User.groups.through.objects.filter(user_id__in=[u.pk for u in need])
-        for user_id, name in rows.values_list("user_id", "group__name"):
-            names[user_id].add(name)
-        for user in need:
-            user.__dict__["role_names"] = frozenset(names[user.pk])
-    if not settings.COMMUNITY_REQUIRE_MFA_FOR_PRIVILEGED:
-        return
-    privileged = [user for user in users if user.has_moderator_role and "has_mfa" not in user.__dict__]
-    if privileged:
-        from allauth.mfa.models import Authenticator
-
-        with_mfa = set(
-            Authenticator.objects.filter(user_id__in=[u.pk for u in privileged]).values_list("user_id", flat=True)
-        )
-        for user in privileged:
-            user.__dict__["has_mfa"] = user.pk in with_mfa
-
-
 def readers_of_post(post_id: int, recipients) -> list[int]:
     """For notifications (registered below): the ids of `recipients` who may read the post now, in a fixed
     number of queries whatever their number: the post, the roles, and the programme-group memberships when its
@@ -83,7 +55,7 @@ def readers_of_post(post_id: int, recipients) -> list[int]:
     if post is None or not recipients:
         return []
     category = post.topic.category
-    _load_roles(recipients)
+    load_roles(recipients)
     in_groups: set[int] = set()
     if category.audience == Audience.GROUPS:
         in_groups = set(
