@@ -139,6 +139,11 @@ else:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
         }
     )
+    # Kept open between uses (SQLite has no server, so nothing piles up on the other side). Chat sockets do all
+    # their database work on one shared thread, which opened and closed the file around every message and every
+    # connect: 15% of the server's CPU per message (docs/PERFORMANCE.md, Chat). An HTTP request runs on a thread
+    # of its own that ends with it, and its connection closes with the thread, so pages neither gain nor pile up.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "600"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
