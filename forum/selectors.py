@@ -7,7 +7,7 @@ The list and topic pages run a fixed number of queries whatever the number of ro
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, FilteredRelation, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.functional import cached_property
 
@@ -190,11 +190,15 @@ def is_unread(user, topic: Topic) -> bool:
 
 def topic_for(user, pk: int) -> Topic:
     """The topic with its category and the member's read position and subscription, or 404."""
+    # The member's read position and subscription come by two outer joins on their (user, topic) rows, each at
+    # most one (unique), rather than two correlated subqueries: one plain query, less for the ORM to build.
     topic = (
-        Topic.objects.select_related("category", "author")
+        Topic.objects.select_related("category")
         .annotate(
-            read_position=_read_position(user),
-            my_level=Subquery(Subscription.objects.filter(user=user, topic=OuterRef("pk")).values("level")[:1]),
+            mine_read=FilteredRelation("read_states", condition=Q(read_states__user=user)),
+            mine_sub=FilteredRelation("subscriptions", condition=Q(subscriptions__user=user)),
+            read_position=F("mine_read__last_read_position"),
+            my_level=F("mine_sub__level"),
         )
         .filter(pk=pk, category__in=visible_categories_for(user))
         .first()
@@ -228,9 +232,10 @@ def attach_reactions(user, posts: list[Post]) -> None:
     )
     for reaction in rows:
         by_post[reaction.post_id][reaction.kind].append(reaction.user)
+    kinds = Reaction.Kind.choices
     for post in posts:
         summary = []
-        for kind, label in Reaction.Kind.choices:
+        for kind, label in kinds:
             users = by_post[post.pk].get(kind, [])
             summary.append(
                 ReactionSummary(
@@ -242,6 +247,26 @@ def attach_reactions(user, posts: list[Post]) -> None:
                 )
             )
         post.reaction_summary = summary
+
+
+# What a topic page shows of a post and its author (forum/fragments.py, views._prepare_posts). The author's row has
+# two dozen columns and the page needs two: loading all of them, for each of 20 posts, was a good part of the
+# query's cost. The Markdown source (`body`) is not shown either; the HTML made of it is.
+_PAGE_POST_FIELDS = (
+    "topic_id",
+    "position",
+    "author__display_name",
+    "author__date_joined",
+    "html",
+    "content_warning",
+    "state",
+    "state_changed_by_id",
+    "state_reason",
+    "revision",
+    "created_at",
+    "edited_at",
+    "published_at",
+)
 
 
 def posts_on_page(user, topic: Topic, page: int) -> list[Post]:
@@ -258,13 +283,15 @@ def posts_on_page(user, topic: Topic, page: int) -> list[Post]:
     posts = list(
         Post.objects.filter(topic=topic, position__gte=first, position__lte=last)
         .filter(~Q(state=ContentState.HELD) | held_ok)
-        .select_related("author", "quoted_post__author", "state_changed_by")
+        .select_related("author")
+        .only(*_PAGE_POST_FIELDS)
         .annotate(bookmarked=Exists(Bookmark.objects.filter(user=user, post=OuterRef("pk"))))
         .order_by("position")
     )
+    hidden = hidden_authors(user)
     for post in posts:
         post.topic = topic  # already loaded; saves a query per post in the permission twins
-        post.blocked = post.author_id in hidden_authors(user)
+        post.blocked = post.author_id in hidden
         post.show_body = can_see_post_body(user, post)
     attach_reactions(user, [post for post in posts if not post.blocked])
     return posts
