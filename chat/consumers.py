@@ -36,7 +36,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from members.models import User
 from moderation.models import Flag
 from moderation.services import (
     AlreadyFlagged,
@@ -48,7 +47,7 @@ from moderation.services import (
 )
 
 from . import fanout, live, permissions, protocol, selectors, services
-from .models import Room
+from .models import Message, Room
 from .protocol import ChatError
 from .signals import session_fingerprint
 
@@ -92,6 +91,15 @@ async def _resume(coro, yielded) -> None:
     except BaseException:
         coro.close()
         raise
+
+
+class IfLost:
+    """A reply sent only if the broadcast it stands for could not be published (Redis away): the sender then
+    hears at once that the message is stored; the others catch up on the heartbeat."""
+
+    def __init__(self, publication: fanout.Publication, frame: dict):
+        self.publication = publication
+        self.frame = frame
 
 
 def _server_trouble() -> ChatError:
@@ -158,7 +166,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.socket_id = uuid.uuid4().hex
         # One trip to the database thread for the room, the socket slot, hello and presence: each trip costs a
         # thread hop and a connection check, and 1,000 pages reconnect at once after a restart.
-        opened = await database_sync_to_async(self._open)(self.scope["url_route"]["kwargs"]["slug"])
+        opened = await self._db(self._open, self.scope["url_route"]["kwargs"]["slug"])
         if opened == protocol.CLOSE_NOT_ALLOWED:
             await self.close(code=protocol.CLOSE_NOT_ALLOWED)
             return
@@ -201,7 +209,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             counted, entered = self.counted, self.entered
             self.counted = self.entered = False
             try:
-                await database_sync_to_async(self._goodbye)(counted=counted, entered=entered)
+                await self._db(self._goodbye, counted=counted, entered=entered)
             except Exception:  # the slot then lapses after live.SOCKET_TTL
                 logger.warning("chat socket could not give back its slot", exc_info=True)
 
@@ -283,13 +291,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 await self.recheck()
                 if self.closing:
                     return
-            replies = await database_sync_to_async(self._handle)(frame)
+            replies = await self._db(self._handle, frame)
         except ChatError as error:
             replies = [self._error(error, kind)]
         except Exception:
             logger.exception("chat frame %r failed", kind)
             replies = [self._error(_server_trouble(), kind)]
         for reply in replies:
+            if isinstance(reply, IfLost):
+                if reply.publication.published is not False:
+                    continue
+                reply = reply.frame
             try:
                 await self._send(reply)
             except Exception:
@@ -382,14 +394,24 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
         return None  # their edits and typing are not this reader's to see
 
-    async def _send(self, frame: dict) -> None:
-        """A frame for this member alone (a reply, hello, presence): after any broadcast frames still waiting,
-        so that the member sees them in order; not counted against the bound (a catch_up answer is long)."""
-        message = {"type": "websocket.send", "text": fanout.encode(frame)}
+    async def _send(self, frame: dict | str) -> None:
+        """A frame for this member alone (a reply, hello, presence; or one already encoded): after any broadcast
+        frames still waiting, so that the member sees them in order; not counted against the bound (a catch_up
+        answer is long)."""
+        message = {"type": "websocket.send", "text": frame if isinstance(frame, str) else fanout.encode(frame)}
         if self._backlog is not None:
             self._backlog.append(message)
             return
         await self.base_send(message)
+
+    async def _db(self, work, *args, **kwargs):
+        """Run `work` in the database thread; what it broadcasts after commit is published from here once it
+        returns (fanout.Outbox), saving the thread a hop back to the event loop for each publish."""
+        outbox = fanout.Outbox()
+        try:
+            return await database_sync_to_async(fanout.run_deferring)(outbox, work, *args, **kwargs)
+        finally:
+            await fanout.publish_from(outbox)
 
     # --- in a worker thread -------------------------------------------------------------------------
 
@@ -414,7 +436,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     def _hello(self) -> dict:
         self.blocks = selectors.block_view(self.user)
-        self.room.last_seq = selectors.current_seq(self.room)
+        # room.last_seq was read a moment ago with the room itself (_find_room), in this same trip.
         return protocol.hello_frame(room=self.room, user=self.user)
 
     def _presence(self) -> dict:
@@ -483,13 +505,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
         store = import_module(settings.SESSION_ENGINE).SessionStore(self.session_key)
         return auth.get_user(SimpleNamespace(session=store))
 
-    def _refresh_restriction(self) -> None:
-        """Read the member's sanction afresh before they write: a mute decided a moment ago applies to this very
-        frame, even if the re-check it announced (chat.signals) has not reached this socket yet."""
-        fields = ("restriction", "restricted_until", "read_only_until")
-        values = User.objects.filter(pk=self.user.pk).values_list(*fields).get()
-        for name, value in zip(fields, values, strict=True):
+    def _refresh_restriction(self):
+        """Read the member's sanction and room mute afresh before they write: a mute decided a moment ago applies
+        to this very frame, even if the re-check it announced (chat.signals) has not reached this socket yet.
+        One query for both; returns when the room mute ends (None: not muted), for the permission check."""
+        *values, mute_until = selectors.posting_state(self.user, self.room)
+        for name, value in zip(("restriction", "restricted_until", "read_only_until"), values, strict=True):
             setattr(self.user, name, value)
+        return mute_until
 
     def _handle(self, frame: dict) -> list[dict]:
         kind = frame["type"]
@@ -523,8 +546,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 raise protocol.invalid("body must be text.")
             stored = None
             try:
-                self._refresh_restriction()
-                permissions.check_post(self.user, self.room)
+                mute_until = self._refresh_restriction()
+                permissions.check_post(self.user, self.room, mute_until=mute_until)
             except PermissionDenied:
                 # A resend of a stored message is answered with it, even if the member could not post it now.
                 # Looked up only here: post_message answers a resend itself, and the lookup is a query per send.
@@ -549,10 +572,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if posted.held:
             # Not broadcast: only the author sees it, marked as awaiting review.
             replies.append(protocol.message_frame(posted.message, author_name=self.user.display_name, viewer=self.user))
-        elif posted.published is False:
-            # The broadcast could not be published (Redis away): the sender hears at once that it is stored; the
-            # others get it from catch_up when their heartbeat shows the new seq.
-            replies.append(protocol.message_frame(posted.message, author_name=self.user.display_name, viewer=self.user))
+        elif posted.published is not True:
+            # Published from the event loop once this returns (ChatConsumer._db); if that fails (Redis away), the
+            # sender hears at once that it is stored; the others get it from catch_up when their heartbeat shows
+            # the new seq.
+            frame = protocol.message_frame(posted.message, author_name=self.user.display_name, viewer=self.user)
+            replies.append(IfLost(posted.publication, frame) if posted.publication is not None else frame)
         if posted.crisis_html:
             replies.append({"type": "crisis_resources", "html": posted.crisis_html})
         return replies
@@ -575,6 +600,25 @@ class ChatConsumer(AsyncWebsocketConsumer):
                     replies.append(protocol.reader_frame(message, viewer=self.user, blocks=self.blocks))
                 else:
                     replies.append(protocol.removed_frame(message))
+        shared = selectors.shared_messages_after(
+            self.room, after_seq=after, upto_seq=upto, limit=protocol.CATCH_UP_LIMIT
+        )
+        if shared is not None:
+            # The stretch fits in one answer: frames encoded once for everyone catching up on it, each reader
+            # getting what is theirs (own messages with their source and held ones, authors collapsed for them).
+            viewer = self.user.pk
+            for item in shared:
+                message = item.message
+                if message.author_id == viewer:
+                    replies.append(protocol.message_frame(message, viewer=self.user))
+                elif message.state != Message.State.VISIBLE:
+                    continue  # held for review: its author's alone
+                elif self.blocks.hides(message.author_id):
+                    replies.append(protocol.reader_frame(message, viewer=self.user, blocks=self.blocks))
+                else:
+                    replies.append(item.text)
+            replies.append({"type": "caught_up", "seq": max(upto, after), "more": False})
+            return replies
         messages = selectors.messages_after(
             self.room, after_seq=after, upto_seq=upto, limit=protocol.CATCH_UP_LIMIT, viewer=self.user
         )
@@ -600,8 +644,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         body = frame.get("body")
         if not isinstance(body, str):
             raise protocol.invalid("body must be text.")
-        self._refresh_restriction()
-        permissions.check_edit_message(self.user, message)
+        mute_until = self._refresh_restriction()
+        permissions.check_edit_message(self.user, message, mute_until=mute_until)
         edited = services.edit_message(message=message, actor=self.user, body=body)
         replies = []
         if edited.held:

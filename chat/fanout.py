@@ -11,6 +11,9 @@ while storage is not: every message is stored with its seq before it is publishe
 of its sockets a `heartbeat` carrying the room's latest seq; a page that sees a seq it has not received asks
 with `catch_up`. A message whose broadcast was lost therefore still reaches every socket, a little later.
 
+A socket's own database work (a `send`, a connect) publishes what it committed from the event loop once that
+work returns (Outbox), not from inside the database thread, and in commit order.
+
 Per-user groups (closing or re-checking a member's sockets) use ordinary consumer channels: they are rare.
 A room re-check (its audience changed) travels like a frame, but the hub hands it to its consumers, each of
 which re-checks its own member, instead of writing it to the sockets.
@@ -19,6 +22,7 @@ which re-checks its own member, instead of writing it to the sockets.
 import asyncio
 import json
 import logging
+import threading
 import time
 
 from asgiref.sync import async_to_sync
@@ -39,6 +43,8 @@ GROUP_RENEW_SECONDS = 3600
 PUBLISH_RETRY_DELAYS = (0.05, 0.25)
 PUBLISH_TIMEOUT = 3.0
 ROOM_GROUP_PREFIX = "chat.room."
+# Frames that add or change a stored message: a hub relaying one forgets shared catch-up frames it concerns.
+MESSAGE_CHANGES = frozenset({"message", "message_edited", "message_removed"})
 
 
 def encode(frame: dict) -> str:
@@ -58,10 +64,70 @@ def heartbeat_seconds() -> float:
 
 
 class Publication:
-    """The outcome of an after-commit publish: `published` is None until the transaction commits, then whether
-    the channel layer took the event. A caller that learns it was not taken tells its own client directly."""
+    """The outcome of an after-commit publish: `published` is None until the transaction commits (and, for work
+    run by a socket, until the socket has published it from the event loop), then whether the channel layer took
+    the event. A caller that learns it was not taken tells its own client directly."""
 
     published: bool | None = None
+
+
+class Outbox:
+    """Events committed by a socket's database work, published afterwards from the event loop (publish_from).
+
+    A socket runs its database work in the one thread Channels keeps for it; publishing from inside that work
+    meant a hop back to the event loop (async_to_sync) with the thread waiting, 11% of the server's CPU per
+    message. The events still join the outbox only from on_commit, so nothing is broadcast that did not commit;
+    a publish that fails is caught up by seq (the heartbeat), as before.
+    """
+
+    def __init__(self):
+        self.events: list[tuple[str, dict, Publication | None]] = []
+        self.closed = False
+        self.lock = threading.Lock()
+
+    def add(self, group: str, event: dict, publication: Publication | None = None) -> None:
+        with self.lock:
+            if not self.closed:
+                self.events.append((group, event, publication))
+                return
+        # The socket stopped waiting for its work (cancelled): publish from this thread, as without an outbox.
+        published = _publish_now(group, event)
+        if publication is not None:
+            publication.published = published
+
+    def take(self) -> list[tuple[str, dict, Publication | None]]:
+        with self.lock:
+            self.closed = True
+            events, self.events = self.events, []
+        return events
+
+
+_deferred = threading.local()
+
+
+def run_deferring(outbox: Outbox, work, *args, **kwargs):
+    """Run `work` (in a worker thread) with its after-commit publishes collected in `outbox`."""
+    previous = getattr(_deferred, "outbox", None)
+    _deferred.outbox = outbox
+    try:
+        return work(*args, **kwargs)
+    finally:
+        _deferred.outbox = previous
+
+
+async def publish_from(outbox: Outbox) -> None:
+    """Publish, in commit order, what a socket's database work committed (see Outbox)."""
+    events = outbox.take()
+    if not events:
+        return
+    layer = get_channel_layer()
+    # One process-wide order: the database thread finishes works one after another, and their events leave in
+    # that order even when a publish has to wait (Redis), so members see seqs in order.
+    async with hub().publish_lock:
+        for group, event, publication in events:
+            published = await _publish_with_retry(layer, group, event)
+            if publication is not None:
+                publication.published = published
 
 
 def broadcast(room_id: int, frame: dict, *, author_id: int | None = None) -> Publication:
@@ -73,9 +139,15 @@ def broadcast(room_id: int, frame: dict, *, author_id: int | None = None) -> Pub
     group, text = room_group(room_id), encode(frame)
     publication = Publication()
     event = {"type": FRAME, "group": group, "text": text, "kind": frame.get("type"), "author": author_id}
+    if event["kind"] in MESSAGE_CHANGES:
+        event["seq"] = frame.get("seq")
 
     def publish():
-        publication.published = _publish(group, event)
+        outbox = getattr(_deferred, "outbox", None)
+        if outbox is not None:
+            outbox.add(group, event, publication)
+        else:
+            publication.published = _publish_now(group, event)
 
     transaction.on_commit(publish)
     return publication
@@ -90,7 +162,16 @@ def recheck_room(room_id: int) -> None:
     transaction.on_commit(lambda: _publish(room_group(room_id), {"type": RECHECK, "group": room_group(room_id)}))
 
 
-def _publish(group: str, event: dict) -> bool:
+def _publish(group: str, event: dict) -> None:
+    """Inside a socket's database work, the event joins its outbox; elsewhere it is published at once."""
+    outbox = getattr(_deferred, "outbox", None)
+    if outbox is not None:
+        outbox.add(group, event)
+    else:
+        _publish_now(group, event)
+
+
+def _publish_now(group: str, event: dict) -> bool:
     """Publish, retrying on a fresh connection; never raises (what was stored stays stored, and the heartbeat
     brings it to the sockets this publish could not reach)."""
     layer = get_channel_layer()
@@ -160,6 +241,7 @@ class Hub:
         self.rooms: dict[str, set] = {}
         self.tasks: list[asyncio.Task] = []
         self.lock = asyncio.Lock()
+        self.publish_lock = asyncio.Lock()
 
     async def join(self, group: str, consumer) -> None:
         async with self.lock:
@@ -212,6 +294,10 @@ class Hub:
         and one message dict (servers only read it). Each socket bounds its own queue (ChatConsumer.push), so
         one that does not read holds up neither this loop nor the other sockets."""
         message = {"type": "websocket.send", "text": text}
+        if event is not None and event.get("kind") in MESSAGE_CHANGES and group.startswith(ROOM_GROUP_PREFIX):
+            from .selectors import forget_shared_catch_up  # selectors import the models; keep it lazy
+
+            forget_shared_catch_up(int(group[len(ROOM_GROUP_PREFIX) :]), event.get("seq"))
         for consumer in tuple(self.rooms.get(group, ())):
             try:
                 blocks = getattr(consumer, "blocks", None)

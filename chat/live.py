@@ -76,6 +76,14 @@ def check_flood(user) -> Limited | None:
     return Limited(retry_after) if count > limit else None
 
 
+def uncount_flood(user) -> None:
+    """Take back one message counted by check_flood (it was a resend of one already stored)."""
+    try:
+        cache.decr(f"chat:flood:{user.pk}:n")
+    except ValueError:  # the window closed meanwhile: nothing to take back
+        pass
+
+
 def check_frame_rate(user, kind: str) -> Limited | None:
     """Count one `kind` frame (catch_up, history, edit, ...) for this member; Limited when past FRAME_LIMITS."""
     limits = {**FRAME_LIMITS, **getattr(settings, "CHAT_FRAME_LIMITS", {})}

@@ -2,6 +2,8 @@
 (held, hidden, removed), except a reader's own held ones. Private rooms are reached only by their participants;
 messages of members in a block with the reader are shown collapsed (`BlockView`)."""
 
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -145,6 +147,69 @@ def messages_after(room: Room, *, after_seq: int, upto_seq: int, limit: int, vie
     return list(_visible(room, viewer).filter(seq__gt=after_seq, seq__lte=upto_seq).order_by("seq")[:limit])
 
 
+# Catch-up frames shared by the sockets of this process that catch up on the same stretch of a room at about the
+# same moment (after a restart or a network blip, hundreds ask for the same seqs at once): read and encoded once.
+SHARED_CATCH_UP_SECONDS = 2.0
+SHARED_CATCH_UP_ENTRIES = 32
+_shared_lock = threading.Lock()
+_shared: dict[tuple[int, int, int], tuple[float, list]] = {}
+_shared_changes: dict[int, int] = {}  # per room, how many times its shared frames were forgotten
+
+
+@dataclass(frozen=True)
+class SharedMessage:
+    """A message caught up on, with its `message` frame as any reader but its author sees it, encoded once."""
+
+    message: Message
+    text: str
+
+
+def shared_messages_after(room: Room, *, after_seq: int, upto_seq: int, limit: int) -> list[SharedMessage] | None:
+    """The visible and held messages in (after_seq, upto_seq] for every reader alike, or None when there are
+    `limit` or more (the caller then reads the reader's own page, messages_after). Each reader must still be
+    shown only what is theirs to see: held messages only to their author, collapsed authors per reader.
+
+    Kept a moment (SHARED_CATCH_UP_SECONDS) and forgotten at once when this process's hub relays a change to a
+    message in the stretch (forget_shared_catch_up), so that a removal never reaches a reader from here."""
+    from .fanout import encode  # fanout loads with the app's neighbours; keep the import lazy
+
+    key = (room.pk, after_seq, upto_seq)
+    now = time.monotonic()
+    with _shared_lock:
+        found = _shared.get(key)
+        changes = _shared_changes.get(room.pk, 0)
+    if found is not None and now - found[0] < SHARED_CATCH_UP_SECONDS:
+        return found[1]
+    rows = list(
+        Message.objects.filter(
+            room=room, seq__gt=after_seq, seq__lte=upto_seq, state__in=(Message.State.VISIBLE, Message.State.HELD)
+        )
+        .select_related("author")
+        .order_by("seq")[:limit]
+    )
+    if len(rows) >= limit:
+        return None
+    shared = [SharedMessage(message=m, text=encode(protocol.message_frame(m))) for m in rows]
+    with _shared_lock:
+        if _shared_changes.get(room.pk, 0) != changes:
+            return shared  # a message changed while these were read: good for this reader only, as any read is
+        for old in [k for k, (at, _) in _shared.items() if now - at >= SHARED_CATCH_UP_SECONDS]:
+            del _shared[old]
+        if len(_shared) >= SHARED_CATCH_UP_ENTRIES:
+            _shared.pop(next(iter(_shared)))
+        _shared[key] = (now, shared)
+    return shared
+
+
+def forget_shared_catch_up(room_id: int, seq: int | None = None) -> None:
+    """A message of the room changed (edited, removed, hidden, restored): shared catch-up frames that hold its seq
+    (any seq when None) are read afresh next time."""
+    with _shared_lock:
+        _shared_changes[room_id] = _shared_changes.get(room_id, 0) + 1
+        for key in [k for k in _shared if k[0] == room_id and (seq is None or k[1] < seq <= k[2])]:
+            del _shared[key]
+
+
 def changed_messages(room: Room, *, since: datetime, upto_seq: int) -> list[Message]:
     """Messages up to `upto_seq` edited or removed after `since`: a reconnecting client replays these."""
     return list(
@@ -167,6 +232,24 @@ def sent_message(*, room: Room, author, client_id: str) -> Message | None:
     if not client_id:
         return None
     return Message.objects.filter(room=room, author=author, client_id=client_id).select_related("author").first()
+
+
+def posting_state(user, room: Room) -> tuple:
+    """What decides whether `user` may write in `room`, as it is now, in one query (read before each message and
+    edit on a socket, so that a sanction or mute decided a moment ago applies to that very frame): the member's
+    site-wide restriction (User.restriction, restricted_until, read_only_until), then when their mute in this
+    room ends (None: not muted), which permissions.check_post takes as `mute_until`."""
+    mute = (
+        RoomMute.objects.filter(room=room, member=OuterRef("pk"), until__gt=timezone.now())
+        .order_by("-until")
+        .values("until")[:1]
+    )
+    return (
+        User.objects.filter(pk=user.pk)
+        .annotate(room_mute_until=Subquery(mute))
+        .values_list("restriction", "restricted_until", "read_only_until", "room_mute_until")
+        .get()
+    )
 
 
 def active_mute(*, user, room: Room) -> RoomMute | None:

@@ -5,8 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -29,11 +28,16 @@ class Posted:
     crisis_html: str | None = None
     # A resend of a message already stored (same client_id): nothing new was stored or broadcast.
     repeat: bool = False
-    # Whether the broadcast reached the channel layer (None: not yet, inside an outer transaction). When it did
+    # The broadcast (None when nothing was broadcast). `published` tells whether it reached the channel layer
+    # (None: not yet, inside an outer transaction or until a socket publishes it, fanout.Outbox). When it did
     # not, the sender is answered directly; the others catch up on the heartbeat.
-    published: bool | None = None
+    publication: fanout.Publication | None = None
     # Screening held it for review: stored, shown to its author only, not broadcast.
     held: bool = False
+
+    @property
+    def published(self) -> bool | None:
+        return self.publication.published if self.publication is not None else None
 
 
 @dataclass
@@ -72,10 +76,13 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _check_pace(*, user, room: Room, kind: str = "send") -> None:
+def _check_pace(*, user, room: Room, kind: str = "send", taken: list | None = None) -> None:
     """Flood control and slow mode. Edits count too (each is broadcast like a message); `kind` keeps an edit's
-    slow-mode turn apart from a message's."""
+    slow-mode turn apart from a message's. `taken` collects what this call counted ("flood", "turn"), so that a
+    send found to be a resend can give it back."""
     limited = live.check_flood(user)
+    if taken is not None:
+        taken.append("flood")
     if limited:
         raise ChatError(
             "rate_limited",
@@ -90,6 +97,8 @@ def _check_pace(*, user, room: Room, kind: str = "send") -> None:
                 f"This room is in slow mode: one message every {room.slow_mode_seconds} seconds.",
                 retry_after=limited.retry_after,
             )
+        if taken is not None and room.slow_mode_seconds:
+            taken.append("turn")
 
 
 def _advance_read_marker(*, user, room: Room, seq: int) -> None:
@@ -105,6 +114,31 @@ def _tell_mentioned(message: Message) -> None:
         enqueue_after_commit(tasks.notify_chat_mentions, message_id=message.pk)
 
 
+def _next_seq(room: Room) -> int:
+    """Bump the room's counter and read it back in one statement (both SQLite and PostgreSQL have RETURNING;
+    the ORM's update() returns only a row count). The row stays locked until the transaction ends."""
+    table, pk = Room._meta.db_table, Room._meta.pk.column
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(table)} SET last_seq = last_seq + 1 WHERE {quote(pk)} = %s RETURNING last_seq", [room.pk]
+        )
+        return cursor.fetchone()[0]
+
+
+def _resent(*, room: Room, author, client_id: str, taken: list) -> Posted | None:
+    """The message already stored under this client_id, as a repeat, giving back what this send counted against
+    the pace limits (a resend is not a new message); None when there is none."""
+    stored = selectors.sent_message(room=room, author=author, client_id=client_id)
+    if stored is None:
+        return None
+    if "flood" in taken:
+        live.uncount_flood(author)
+    if "turn" in taken:
+        live.forget_slow_mode(author, room)
+    return Posted(message=stored, repeat=True)
+
+
 def post_message(*, room: Room, author, body: str, client_id: str = "") -> Posted:
     """Store a message with the room's next seq and broadcast it after commit.
 
@@ -114,18 +148,27 @@ def post_message(*, room: Room, author, body: str, client_id: str = "") -> Poste
 
     Idempotent per `client_id`: a page resends what it saw no answer for, and a repeat returns the message
     already stored (`Posted.repeat`), with nothing stored, broadcast or counted against the pace limits.
+    Resends are rare, so they are not looked up before each send: the unique (room, author, client_id)
+    constraint finds them when the insert fails, and a refusal (pace, screening) looks before answering.
 
     Mentions are notified by a task after commit (not for a held message: when a moderator approves it).
     """
     client_id = (client_id or "")[: protocol.MAX_CLIENT_ID]
-    stored = selectors.sent_message(room=room, author=author, client_id=client_id)
-    if stored is not None:
-        return Posted(message=stored, repeat=True)
-    body = _clean_body(body)
-    _check_pace(user=author, room=room)
+    taken: list[str] = []
+    try:
+        body = _clean_body(body)
+        _check_pace(user=author, room=room, taken=taken)
+    except ChatError:
+        repeat = _resent(room=room, author=author, client_id=client_id, taken=taken)
+        if repeat is not None:
+            return repeat
+        raise
     try:
         decision = _screen(author=author, body=body)
     except ChatError:
+        repeat = _resent(room=room, author=author, client_id=client_id, taken=taken)
+        if repeat is not None:
+            return repeat
         live.forget_slow_mode(author, room)  # nothing was stored: the refused text does not cost a turn
         raise
     held = decision.hold
@@ -133,8 +176,7 @@ def post_message(*, room: Room, author, body: str, client_id: str = "") -> Poste
     publication = None
     try:
         with transaction.atomic():
-            Room.objects.filter(pk=room.pk).update(last_seq=F("last_seq") + 1)
-            seq = selectors.current_seq(room)
+            seq = _next_seq(room)
             message = Message.objects.create(
                 room=room,
                 seq=seq,
@@ -155,12 +197,12 @@ def post_message(*, room: Room, author, body: str, client_id: str = "") -> Poste
                     room.pk, protocol.message_frame(message, author_name=author.display_name), author_id=author.pk
                 )
     except IntegrityError:
-        live.forget_slow_mode(author, room)
-        # The same send arrived twice at once (two sockets, two processes): the other one stored it first.
-        stored = selectors.sent_message(room=room, author=author, client_id=client_id)
-        if stored is None:
+        # A resend, or the same send arriving twice at once (two sockets, two processes): stored before.
+        repeat = _resent(room=room, author=author, client_id=client_id, taken=taken)
+        if repeat is None:
+            live.forget_slow_mode(author, room)
             raise
-        return Posted(message=stored, repeat=True)
+        return repeat
     except Exception:
         live.forget_slow_mode(author, room)
         raise
@@ -169,7 +211,7 @@ def post_message(*, room: Room, author, body: str, client_id: str = "") -> Poste
     return Posted(
         message=message,
         crisis_html=_crisis_html(decision),
-        published=publication.published if publication is not None else None,
+        publication=publication,
         held=held,
     )
 
