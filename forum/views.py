@@ -1,8 +1,11 @@
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -186,7 +189,7 @@ def topic(request, pk: int):
         first_unread = (read_before or 0) + 1
     if posts:
         services.mark_topic_read(user=user, topic=topic, position=posts[-1].position, known=read_before)
-    reply_form = ReplyForm() if permissions.can_reply(user, topic) else None
+    reply_form = _empty_reply_form() if permissions.can_reply(user, topic) else None
     reply_url = reverse("forum:reply", args=[topic.pk])
     is_moderator = can_moderate(user)
     csrf = _csrf_once(request)
@@ -225,6 +228,13 @@ def topic(request, pk: int):
             **csrf,
         },
     )
+
+
+@functools.cache
+def _empty_reply_form() -> str:
+    """The topic page's reply form, blank: the same markup on every page, for every reader (the CSRF field and the
+    draft key are outside it, in topic.html), so it is rendered once per process rather than on every view."""
+    return render_to_string("includes/form.html", {"form": ReplyForm()})
 
 
 def _csrf_once(request) -> dict:

@@ -51,3 +51,39 @@ def test_the_reactions_htmx_swaps_in_are_what_the_page_wrote(adult_category, mem
     token = r'name="csrfmiddlewaretoken" value="[^"]+"'
     assert re.sub(token, "", swapped.strip()) == re.sub(token, "", on_page)
     assert 'aria-pressed="true">Hug <span class="count">1</span>' in on_page
+
+
+def test_each_reader_sees_their_own_reactions_and_bookmarks(adult_category, member, member2, client_for):
+    topic = make_topic(category=adult_category, author=member, title="Evenings")
+    reply = make_reply(topic=topic, author=member, body="Hello")
+    services.add_reaction(post=reply, user=member, kind="hug")
+    services.add_reaction(post=reply, user=member2, kind="hug")
+    services.add_reaction(post=reply, user=member2, kind="thanks")
+    services.add_bookmark(post=reply, user=member)
+    address = f"/forum/t/{topic.pk}/"
+
+    def post_2(user) -> str:
+        page = client_for(user).get(address).content.decode()
+        return re.search(r'<li class="post state-visible" id="post-2">.*?</article>', page, re.S).group(0)
+
+    mine = post_2(member)
+    assert f'id="react-{reply.pk}-hug" name="reaction" value="-hug" class="reaction mine" aria-pressed="true"' in mine
+    assert f'id="react-{reply.pk}-thanks" name="reaction" value="+thanks" class="reaction" aria-pressed="false"' in mine
+    assert f"Hug: {member.display_name}, {member2.display_name}</p>" in mine  # in the order given
+    assert "Remove bookmark" in mine
+
+    theirs = post_2(member2)
+    assert 'value="-hug" class="reaction mine"' in theirs and 'value="-thanks" class="reaction mine"' in theirs
+    assert "Remove bookmark" not in theirs and ">Bookmark<" in theirs
+
+
+def test_the_reply_box_is_blank_after_someone_quoted(adult_category, member, member2, client_for):
+    topic = make_topic(category=adult_category, author=member, title="Evenings")
+    reply = make_reply(topic=topic, author=member, body="Quotable words")
+    quoting = client_for(member2).get(f"/forum/t/{topic.pk}/reply/?quote={reply.pk}").content.decode()
+    assert "Quotable words" in quoting
+
+    for user in (member2, member):
+        page = client_for(user).get(f"/forum/t/{topic.pk}/").content.decode()
+        box = re.search(r'<textarea name="body".*?</textarea>', page, re.S).group(0)
+        assert "Quotable" not in box and box.endswith(">\n</textarea>")
