@@ -48,35 +48,29 @@ def remove_own_post(*, post: Post, actor) -> Post:
     )
 
 
+def _moderate_post(*, post: Post, state: str, actor, reason: str, action: str) -> Post:
+    """A moderator's (or the system's) change of a post's state, with its audit row in the same transaction."""
+    old_state = post.state
+    _set_post_state(post=post, state=state, actor=actor, reason=reason)
+    record_audit(actor=actor, action=action, target=post, reason=reason, changes={"state": (old_state, state)})
+    return post
+
+
 @transaction.atomic
 def hide_post(*, post: Post, actor, reason: str) -> Post:
     """A moderator (or, with no actor, the system after several reports) hides a post from members; it is kept
     for review and appeal."""
-    old_state = post.state
-    _set_post_state(post=post, state=ContentState.HIDDEN, actor=actor, reason=reason)
-    record_audit(
-        actor=actor,
-        action=AuditAction.HIDE_POST,
-        target=post,
-        reason=reason,
-        changes={"state": (old_state, ContentState.HIDDEN)},
+    return _moderate_post(
+        post=post, state=ContentState.HIDDEN, actor=actor, reason=reason, action=AuditAction.HIDE_POST
     )
-    return post
 
 
 @transaction.atomic
 def remove_post(*, post: Post, actor, reason: str) -> Post:
     """A moderator removes a post; removal is never destruction."""
-    old_state = post.state
-    _set_post_state(post=post, state=ContentState.REMOVED, actor=actor, reason=reason)
-    record_audit(
-        actor=actor,
-        action=AuditAction.REMOVE_POST,
-        target=post,
-        reason=reason,
-        changes={"state": (old_state, ContentState.REMOVED)},
+    return _moderate_post(
+        post=post, state=ContentState.REMOVED, actor=actor, reason=reason, action=AuditAction.REMOVE_POST
     )
-    return post
 
 
 @transaction.atomic
@@ -87,15 +81,7 @@ def restore_post(*, post: Post, actor, reason: str) -> Post:
     now, as it would have when written; a post that was out before is not announced twice.
     """
     first_publication = post.published_at is None
-    old_state = post.state
-    _set_post_state(post=post, state=ContentState.VISIBLE, actor=actor, reason=reason)
-    record_audit(
-        actor=actor,
-        action=AuditAction.RESTORE_POST,
-        target=post,
-        reason=reason,
-        changes={"state": (old_state, ContentState.VISIBLE)},
-    )
+    _moderate_post(post=post, state=ContentState.VISIBLE, actor=actor, reason=reason, action=AuditAction.RESTORE_POST)
     if first_publication:
         # The task reads the mentions from the text as it is then (nothing rendered here).
         announce_new_post(post=post, new_topic=post.position == 1)
