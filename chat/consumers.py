@@ -1,9 +1,10 @@
 """The chat socket: authenticate, check the room, dispatch each frame to a service, relay what comes back.
 
-Room broadcasts do not pass through this consumer's own channel: chat.fanout's hub writes the prepared frame
-straight to the sockets of this process (see PERFORMANCE-NOTES.md). Only per-member events (closing sockets
-for a sanction, re-checking them after an access change or a sign-out, chat.signals) arrive on the consumer's
-channel; a room's re-check comes through the hub (recheck_soon).
+A socket has no channel-layer channel of its own: chat.fanout's hub, one per process, holds the only channel
+and relays to its sockets what is published to their rooms (broadcast frames, written straight to the sockets;
+see PERFORMANCE-NOTES.md) and to their members (closing sockets for a sanction, re-checking them after an access
+change or a sign-out, chat.signals: `member_event`). A channel per socket cost memory on every connection and,
+on the in-memory layer, work on every publish that grew with the number of sockets.
 
 Broadcast frames reach the socket through push(): written at once while the server takes them, queued (up to
 CHAT_SEND_QUEUE_FRAMES) behind a write the server made wait because this member's connection is not reading
@@ -28,6 +29,7 @@ from types import SimpleNamespace
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.sessions import InstanceSessionWrapper
 from django.conf import settings
@@ -46,7 +48,7 @@ from moderation.services import (
     act_on_target,
 )
 
-from . import fanout, live, permissions, protocol, selectors, services
+from . import fanout, live, permissions, protocol, selectors, services, wire
 from .models import Message, Room
 from .protocol import ChatError
 from .signals import session_fingerprint
@@ -121,9 +123,23 @@ class ChatConsumer(AsyncWebsocketConsumer):
     _backlog: collections.deque | None = None
     _drainer: asyncio.Task | None = None
     _raw_send = None
+    _direct: wire.DirectWriter | None = None  # broadcast frames written straight to the socket (chat.wire)
     # The member's blocks, both ways (loaded when the socket opens, renewed on each re-check, which a block
     # announces at once): frames from those members are collapsed or left out for this socket.
     blocks = selectors.BlockView()
+    # Per-member events that arrived while the socket was being set up: handled once it is in its room.
+    _early_events: list | None = None
+
+    async def __call__(self, scope, receive, send):
+        """Channels' consumer loop without the channel of its own that Channels makes for every consumer (the
+        hub relays per-member events instead: member_event): messages from the server, one at a time."""
+        self.scope = scope
+        self.base_send = send
+        try:
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
 
     async def dispatch(self, message):
         # Channels closes stale database connections before every handler through a thread hop. Every database
@@ -140,6 +156,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self._raw_send = wrapper.real_send if isinstance(wrapper, InstanceSessionWrapper) else self.base_send
         # Accept, then close with a code: a refused handshake reaches the browser only as "HTTP 403".
         await self.accept()
+        self._direct = wire.direct_writer(self._raw_send)
         try:
             await self._set_up()
         except Exception:
@@ -159,8 +176,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         session = self.scope.get("session")
         self.session_key = session.session_key if session is not None else None
         # The member's own group before the room is checked: an access change announced while this socket is
-        # being set up waits in the channel's queue and re-checks it right after.
-        await self.channel_layer.group_add(fanout.user_group(user.pk), self.channel_name)
+        # being set up waits (member_event) and re-checks it right after.
+        self._early_events = []
+        await fanout.hub().join(fanout.user_group(user.pk), self)
         self.in_user_group = True
         self.checked_at = time.monotonic()
         self.socket_id = uuid.uuid4().hex
@@ -185,6 +203,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await fanout.hub().join(fanout.room_group(self.room.pk), self)
         self.joined = True
         await self._send(presence)
+        early, self._early_events = self._early_events, None
+        for event in early:
+            self._spawn(self.dispatch(event))
 
     async def disconnect(self, code):
         self._drop_backlog()
@@ -202,7 +223,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if self.in_user_group:
             self.in_user_group = False
             try:
-                await self.channel_layer.group_discard(fanout.user_group(self.user.pk), self.channel_name)
+                await fanout.hub().leave(fanout.user_group(self.user.pk), self)
             except Exception:
                 logger.warning("chat socket could not leave its member's group", exc_info=True)
         if self.counted or self.entered:
@@ -225,8 +246,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     # --- broadcast frames: bounded per socket -------------------------------------------------------
 
-    def push(self, message: dict) -> None:
-        """Called by the hub with a prepared `websocket.send` message (one dict shared by every socket).
+    def push(self, message: dict, framed: bytes | None = None) -> None:
+        """Called by the hub with a prepared `websocket.send` message (one dict shared by every socket) and, when
+        it is the same text, that text framed once for every socket (chat.wire): written straight to the socket
+        when the server would take it at once, which is nearly always.
 
         The write is started by hand rather than awaited: when the server takes it at once (the usual case) no
         task is created at all; a task per socket per frame cost about 20 µs, more than the write itself. Only
@@ -240,6 +263,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 self._fall_behind()
             else:
                 self._backlog.append(message)
+            return
+        if framed is not None and self._direct is not None and self._direct.write(framed):
             return
         coro = self._raw_send(message)
         try:
@@ -270,10 +295,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.closing = True
         self._drop_backlog()
         logger.info("chat socket fell behind; closing it (the page reconnects and catches up)")
-        task = asyncio.get_running_loop().create_task(self._shut(protocol.CLOSE_SANCTIONED, FELL_BEHIND_REASON))
-        self._rechecks = getattr(self, "_rechecks", set())
-        self._rechecks.add(task)  # a reference, so that the task is not collected before it runs
-        task.add_done_callback(self._rechecks.discard)
+        self._spawn(self._shut(protocol.CLOSE_SANCTIONED, FELL_BEHIND_REASON))
+
+    def _spawn(self, coro) -> None:
+        """Run `coro` in a task of its own, keeping a reference so that the task is not collected before it runs."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks = getattr(self, "_tasks", set())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _drop_backlog(self) -> None:
         drainer, self._drainer, self._backlog = self._drainer, None, None
@@ -342,14 +371,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if self.session_key and event.get("session") == session_fingerprint(self.session_key):
             await self._shut(protocol.CLOSE_NOT_SIGNED_IN)
 
-    def recheck_soon(self) -> None:
-        """Called by the hub (a room's audience changed): re-check without holding up the hub's delivery."""
-        if self.closing or not self.joined:
+    def member_event(self, event: dict) -> None:
+        """Called by the hub with an event published to this socket's member or room (chat.signals: chat.close,
+        chat.recheck, chat.signed_out; a room's audience changed: chat.recheck): handled in a task, so that the
+        hub's delivery is not held up. One that arrives while the socket is being set up waits until it is in
+        its room, then runs."""
+        if self.closing:
             return
-        task = asyncio.get_running_loop().create_task(self.recheck())
-        self._rechecks = getattr(self, "_rechecks", set())
-        self._rechecks.add(task)  # a reference, so that the task is not collected before it runs
-        task.add_done_callback(self._rechecks.discard)
+        if self._early_events is not None:
+            self._early_events.append(event)
+            return
+        self._spawn(self.dispatch(event))
 
     async def recheck(self) -> None:
         """Load the member and the room afresh and close with 4401 / 4403 if they may no longer be here."""

@@ -14,9 +14,11 @@ with `catch_up`. A message whose broadcast was lost therefore still reaches ever
 A socket's own database work (a `send`, a connect) publishes what it committed from the event loop once that
 work returns (Outbox), not from inside the database thread, and in commit order.
 
-Per-user groups (closing or re-checking a member's sockets) use ordinary consumer channels: they are rare.
-A room re-check (its audience changed) travels like a frame, but the hub hands it to its consumers, each of
-which re-checks its own member, instead of writing it to the sockets.
+The hub's channel is the only one a process holds: a socket has none of its own (each would cost memory per
+connection, and on the in-memory layer a scan of every channel on every publish). So the hub also joins the
+group of each member with a socket here (`user_group`) and hands what is published there (closing or
+re-checking a member's sockets, chat.signals) to those sockets' `member_event`. A room re-check (its audience
+changed) is handed to the room's sockets the same way, each re-checking its own member.
 """
 
 import asyncio
@@ -30,6 +32,8 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
+
+from . import wire
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +158,10 @@ def broadcast(room_id: int, frame: dict, *, author_id: int | None = None) -> Pub
 
 
 def send_to_user(user_id: int, event: dict) -> None:
-    transaction.on_commit(lambda: _publish(user_group(user_id), event))
+    """After commit, hand `event` to every socket of the member, in every process (ChatConsumer.member_event)."""
+    group = user_group(user_id)
+    event = {**event, "group": group}  # the hub finds the member's sockets here by it
+    transaction.on_commit(lambda: _publish(group, event))
 
 
 def recheck_room(room_id: int) -> None:
@@ -233,12 +240,12 @@ def _latest_seqs(room_ids: list[int]) -> dict[int, int]:
 
 
 class Hub:
-    """The local fan-out of one event loop: room group -> the consumers here that are in the room."""
+    """The local fan-out of one event loop: room or member group -> the consumers here that are in it."""
 
     def __init__(self, layer):
         self.layer = layer
         self.channel: str | None = None
-        self.rooms: dict[str, set] = {}
+        self.rooms: dict[str, set] = {}  # room and member groups alike
         self.tasks: list[asyncio.Task] = []
         self.lock = asyncio.Lock()
         self.publish_lock = asyncio.Lock()
@@ -282,18 +289,23 @@ class Hub:
                 logger.exception("chat hub receive failed")
                 await asyncio.sleep(0.5)
                 continue
-            if event.get("type") == RECHECK:
-                for consumer in tuple(self.rooms.get(event.get("group"), ())):
-                    consumer.recheck_soon()
+            kind = event.get("type")
+            if kind == FRAME:
+                await self._deliver(event.get("group"), event.get("text", ""), event)
                 continue
-            await self._deliver(event.get("group"), event.get("text", ""), event)
+            for consumer in tuple(self.rooms.get(event.get("group"), ())):
+                try:
+                    consumer.member_event(event)
+                except Exception:  # noqa: BLE001 - one socket must not stop the others
+                    logger.exception("chat hub could not hand %s to a socket", kind)
 
     async def _deliver(self, group: str | None, text: str, event: dict | None = None) -> None:
         """Hand one prepared frame to every socket here in the room. A socket whose member has blocks (rare)
         is asked for its own version of the frame (collapsed, filtered, or none); the others share the text,
-        and one message dict (servers only read it). Each socket bounds its own queue (ChatConsumer.push), so
-        one that does not read holds up neither this loop nor the other sockets."""
+        one message dict (servers only read it) and the frame's bytes (chat.wire). Each socket bounds its own
+        queue (ChatConsumer.push), so one that does not read holds up neither this loop nor the other sockets."""
         message = {"type": "websocket.send", "text": text}
+        framed = wire.frame_text(text)
         if event is not None and event.get("kind") in MESSAGE_CHANGES and group.startswith(ROOM_GROUP_PREFIX):
             from .selectors import forget_shared_catch_up  # selectors import the models; keep it lazy
 
@@ -308,7 +320,7 @@ class Hub:
                     if own is not text:
                         consumer.push({"type": "websocket.send", "text": own})
                         continue
-                consumer.push(message)
+                consumer.push(message, framed)
             except Exception:  # one broken socket must not stop the others
                 logger.debug("chat hub could not write to a socket", exc_info=True)
 

@@ -136,6 +136,36 @@ async def test_deactivation_closes_every_socket_of_that_member_with_4401(connect
     assert await database_sync_to_async(_open_sockets)(member) == 0
 
 
+async def test_a_deactivation_announced_while_the_socket_is_being_set_up_still_closes_it(
+    room, member, staff, monkeypatch
+):
+    """The socket has passed its room check but is not in its room yet when the member is deactivated: the
+    announcement waits for the set-up to finish, then closes it (nothing slips between the check and the join)."""
+    import asyncio
+
+    from chat import fanout
+
+    from .conftest import open_socket
+
+    join, at_the_door, let_in = fanout.Hub.join, asyncio.Event(), asyncio.Event()
+
+    async def held_join(self, group, consumer):
+        if group.startswith(fanout.ROOM_GROUP_PREFIX):
+            at_the_door.set()
+            await let_in.wait()
+        await join(self, group, consumer)
+
+    monkeypatch.setattr(fanout.Hub, "join", held_join)
+    socket = await open_socket(member, room.slug, greet=False)
+    assert (await socket.receive())["type"] == "hello"  # checked and let in, not yet in the room
+    await asyncio.wait_for(at_the_door.wait(), 3)
+    await database_sync_to_async(member_services.deactivate_member)(member=member, actor=staff, reason="asked to")
+    await asyncio.sleep(0.1)  # the announcement reaches the hub while the socket waits at the door
+    let_in.set()
+    assert await _closed_with(socket) == CLOSE_NOT_SIGNED_IN
+    assert await database_sync_to_async(_open_sockets)(member) == 0
+
+
 def _signed_in_client(user) -> tuple[Client, bytes]:
     client = Client()
     client.force_login(user)
