@@ -102,8 +102,19 @@ def _check_pace(*, user, room: Room, kind: str = "send", taken: list | None = No
 
 
 def _advance_read_marker(*, user, room: Room, seq: int) -> None:
-    if not ReadMarker.objects.filter(user=user, room=room, last_read_seq__lt=seq).update(last_read_seq=seq):
-        ReadMarker.objects.get_or_create(user=user, room=room, defaults={"last_read_seq": seq})
+    """Move the marker forward to `seq` (never back), creating it if need be: one upsert on the unique (user, room)
+    (SQLite and PostgreSQL both have ON CONFLICT). Written out, like _next_seq: it runs with every message sent,
+    and built by the ORM (an update, then get_or_create) it cost a fifth of a `send`'s CPU."""
+    meta, quote = ReadMarker._meta, connection.ops.quote_name
+    table = quote(meta.db_table)
+    user_col, room_col, seq_col = (quote(meta.get_field(name).column) for name in ("user", "room", "last_read_seq"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({user_col}, {room_col}, {seq_col}) VALUES (%s, %s, %s) "
+            f"ON CONFLICT ({user_col}, {room_col}) DO UPDATE SET {seq_col} = excluded.{seq_col} "
+            f"WHERE {table}.{seq_col} < excluded.{seq_col}",
+            [user.pk, room.pk, seq],
+        )
 
 
 def _tell_mentioned(message: Message) -> None:
