@@ -9,6 +9,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
+from chat import fanout
 from chat.consumers import FELL_BEHIND_REASON
 from community.asgi import application
 
@@ -48,6 +49,20 @@ async def open_slow_socket(user, slug: str) -> Socket:
     socket.hello = await socket.receive_type("hello")
     await socket.receive_type("presence")
     return socket
+
+
+async def frames_held(room, count: int, timeout: float = 5) -> None:
+    """Wait until the room's sockets here hold `count` broadcast frames between them (a write the server made
+    wait, and the frames queued behind it)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        sockets = fanout.hub().rooms.get(fanout.room_group(room.pk), ())
+        held = sum((s._drainer is not None) + len(s._backlog or ()) for s in sockets)
+        if held >= count:
+            return
+        assert loop.time() < deadline, f"only {held} of {count} frames reached the sockets"
+        await asyncio.sleep(0.01)
 
 
 @pytest.fixture
@@ -110,6 +125,9 @@ async def test_a_reply_to_the_member_waits_behind_the_broadcast_frames_already_q
     slow.communicator.output_queue.flowing.clear()
     await post(room, member2, "first")
     await post(room, member2, "second")
+    # Both broadcasts have reached the socket (on the Redis layer they arrive a moment after the publish): one
+    # write waiting, one frame queued behind it.
+    await frames_held(room, 2)
     await slow.send({"type": "catch_up", "after_seq": slow.hello["seq"] + 2})
     await asyncio.sleep(0.2)
     slow.communicator.output_queue.flowing.set()
