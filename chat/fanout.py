@@ -15,10 +15,12 @@ A socket's own database work (a `send`, a connect) publishes what it committed f
 work returns (Outbox), not from inside the database thread, and in commit order.
 
 The hub's channel is the only one a process holds: a socket has none of its own (each would cost memory per
-connection, and on the in-memory layer a scan of every channel on every publish). So the hub also joins the
-group of each member with a socket here (`user_group`) and hands what is published there (closing or
-re-checking a member's sockets, chat.signals) to those sockets' `member_event`. A room re-check (its audience
-changed) is handed to the room's sockets the same way, each re-checking its own member.
+connection, and on the in-memory layer a scan of every channel on every publish). What concerns one member
+(closing or re-checking their sockets, chat.signals) is published to one group that every hub is in
+(MEMBERS_GROUP), naming the member (`user_group`); each hub hands it to that member's sockets here, if any, by
+their `member_event`. Such events are rare, so sending each to every process costs less than a group per
+member would (a subscription per member on Redis, a group per member for the in-memory layer to scan). A room
+re-check (its audience changed) is handed to the room's sockets the same way, each re-checking its own member.
 """
 
 import asyncio
@@ -47,6 +49,9 @@ GROUP_RENEW_SECONDS = 3600
 PUBLISH_RETRY_DELAYS = (0.05, 0.25)
 PUBLISH_TIMEOUT = 3.0
 ROOM_GROUP_PREFIX = "chat.room."
+USER_GROUP_PREFIX = "chat.user."
+# The one layer group for every member's events: each hub is in it while it has sockets (see above).
+MEMBERS_GROUP = "chat.members"
 # Frames that add or change a stored message: a hub relaying one forgets shared catch-up frames it concerns.
 MESSAGE_CHANGES = frozenset({"message", "message_edited", "message_removed"})
 
@@ -60,7 +65,13 @@ def room_group(room_id: int) -> str:
 
 
 def user_group(user_id: int) -> str:
-    return f"chat.user.{user_id}"
+    """The hub's name for a member's sockets; their events travel in MEMBERS_GROUP (layer_group)."""
+    return f"{USER_GROUP_PREFIX}{user_id}"
+
+
+def layer_group(group: str) -> str:
+    """The channel-layer group that carries what is published to `group`."""
+    return MEMBERS_GROUP if group.startswith(USER_GROUP_PREFIX) else group
 
 
 def heartbeat_seconds() -> float:
@@ -159,9 +170,8 @@ def broadcast(room_id: int, frame: dict, *, author_id: int | None = None) -> Pub
 
 def send_to_user(user_id: int, event: dict) -> None:
     """After commit, hand `event` to every socket of the member, in every process (ChatConsumer.member_event)."""
-    group = user_group(user_id)
-    event = {**event, "group": group}  # the hub finds the member's sockets here by it
-    transaction.on_commit(lambda: _publish(group, event))
+    event = {**event, "group": user_group(user_id)}  # each hub finds the member's sockets by it
+    transaction.on_commit(lambda: _publish(MEMBERS_GROUP, event))
 
 
 def recheck_room(room_id: int) -> None:
@@ -245,7 +255,8 @@ class Hub:
     def __init__(self, layer):
         self.layer = layer
         self.channel: str | None = None
-        self.rooms: dict[str, set] = {}  # room and member groups alike
+        self.rooms: dict[str, set] = {}  # room groups and user_group names alike
+        self.subscribed: dict[str, int] = {}  # layer group -> how many of self.rooms' keys it carries
         self.tasks: list[asyncio.Task] = []
         self.lock = asyncio.Lock()
         self.publish_lock = asyncio.Lock()
@@ -258,7 +269,10 @@ class Hub:
                 self.tasks = [loop.create_task(self._pump(self.channel)), loop.create_task(self._beat(self.channel))]
             members = self.rooms.setdefault(group, set())
             if not members:
-                await self.layer.group_add(group, self.channel)
+                carrier = layer_group(group)
+                if carrier not in self.subscribed:
+                    await self.layer.group_add(carrier, self.channel)
+                self.subscribed[carrier] = self.subscribed.get(carrier, 0) + 1
             members.add(consumer)
 
     async def leave(self, group: str, consumer) -> None:
@@ -270,7 +284,13 @@ class Hub:
             if members:
                 return
             del self.rooms[group]
-            await self.layer.group_discard(group, self.channel)
+            carrier = layer_group(group)
+            remaining = self.subscribed.get(carrier, 1) - 1
+            if remaining:
+                self.subscribed[carrier] = remaining
+            else:
+                self.subscribed.pop(carrier, None)
+                await self.layer.group_discard(carrier, self.channel)
             if not self.rooms:
                 for task in self.tasks:
                     task.cancel()
@@ -336,7 +356,7 @@ class Hub:
                 await self._heartbeat()
             if now - renewed_at >= GROUP_RENEW_SECONDS:
                 renewed_at = now
-                for group in tuple(self.rooms):
+                for group in tuple(self.subscribed):
                     try:
                         await self.layer.group_add(group, channel)
                     except Exception:  # noqa: BLE001 - retried at the next renewal
