@@ -166,7 +166,7 @@ if REDIS_URL:
     _redis_options = {"socket_connect_timeout": 3, "socket_timeout": 5}
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "community.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": COMMUNITY_DEPLOYMENT_PREFIX,
             "OPTIONS": {**_redis_options, "client_name": f"{COMMUNITY_DEPLOYMENT_PREFIX}-cache"},
