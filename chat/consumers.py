@@ -31,12 +31,12 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.sessions import InstanceSessionWrapper
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.http.cookie import parse_cookie
 
 from moderation.models import Flag
 from moderation.services import (
@@ -122,7 +122,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
     # push(): None while every broadcast frame was taken at once; else the frames waiting behind a slow write.
     _backlog: collections.deque | None = None
     _drainer: asyncio.Task | None = None
-    _raw_send = None
     _direct: wire.DirectWriter | None = None  # broadcast frames written straight to the socket (chat.wire)
     # The member's blocks, both ways (loaded when the socket opens, renewed on each re-check, which a block
     # announces at once): frames from those members are collapsed or left out for this socket.
@@ -150,13 +149,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def connect(self):
-        # Broadcast frames skip Channels' session wrapper around send: it acts only on HTTP responses, but reads
-        # the lazy session on every message, a measurable share of the fan-out at hundreds of sockets.
-        wrapper = getattr(self.base_send, "__self__", None)
-        self._raw_send = wrapper.real_send if isinstance(wrapper, InstanceSessionWrapper) else self.base_send
         # Accept, then close with a code: a refused handshake reaches the browser only as "HTTP 403".
         await self.accept()
-        self._direct = wire.direct_writer(self._raw_send)
+        self._direct = wire.direct_writer(self.base_send)
         try:
             await self._set_up()
         except Exception:
@@ -164,29 +159,32 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self._shut(protocol.CLOSE_TRY_AGAIN)
 
     async def _set_up(self):
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        self.session_key = self._session_key()
+        if not self.session_key:
             await self.close(code=protocol.CLOSE_NOT_SIGNED_IN)
             return
-        if user.is_shut_out:
-            # Suspended or banned: no chat at all. The page they reach instead says why (/my-standing/).
-            await self.close(code=protocol.CLOSE_SANCTIONED)
-            return
-        self.user = user
-        session = self.scope.get("session")
-        self.session_key = session.session_key if session is not None else None
-        # The member's own group before the room is checked: an access change announced while this socket is
-        # being set up waits (member_event) and re-checks it right after.
+        # Until the socket knows its member (loaded with the room in _open), it hears every member's events: an
+        # access change announced while it is being set up waits (member_event) and re-checks it right after.
         self._early_events = []
-        await fanout.hub().join(fanout.user_group(user.pk), self)
-        self.in_user_group = True
-        self.checked_at = time.monotonic()
-        self.socket_id = uuid.uuid4().hex
-        # One trip to the database thread for the room, the socket slot, hello and presence: each trip costs a
-        # thread hop and a connection check, and 1,000 pages reconnect at once after a restart.
-        opened = await self._db(self._open, self.scope["url_route"]["kwargs"]["slug"])
-        if opened == protocol.CLOSE_NOT_ALLOWED:
-            await self.close(code=protocol.CLOSE_NOT_ALLOWED)
+        hub = fanout.hub()
+        await hub.join(fanout.WATCHING, self)
+        try:
+            self.checked_at = time.monotonic()
+            self.socket_id = uuid.uuid4().hex
+            # One trip to the database thread for the member, the room, the socket slot, hello and presence: each
+            # trip costs a thread hop and a connection, and 1,000 pages reconnect at once after a restart.
+            opened = await self._db(self._open, self.scope["url_route"]["kwargs"]["slug"])
+            if self.user is not None:
+                await hub.join(fanout.user_group(self.user.pk), self)
+                self.in_user_group = True
+        finally:
+            try:
+                await hub.leave(fanout.WATCHING, self)
+            except Exception:  # noqa: BLE001 - the hub drops the key with its last socket anyway
+                logger.warning("chat socket could not stop watching", exc_info=True)
+        if opened in (protocol.CLOSE_NOT_SIGNED_IN, protocol.CLOSE_SANCTIONED, protocol.CLOSE_NOT_ALLOWED):
+            # Sanctioned (suspended or banned): no chat at all; the page they reach instead says why (/my-standing/).
+            await self.close(code=opened)
             return
         if opened == protocol.CLOSE_TOO_MANY_SOCKETS:
             await self._send(
@@ -204,8 +202,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.joined = True
         await self._send(presence)
         early, self._early_events = self._early_events, None
+        own = fanout.user_group(self.user.pk)
         for event in early:
-            self._spawn(self.dispatch(event))
+            group = event.get("group", "")
+            if group == own or not group.startswith(fanout.USER_GROUP_PREFIX):  # not another member's
+                self._spawn(self.dispatch(event))
 
     async def disconnect(self, code):
         self._drop_backlog()
@@ -266,7 +267,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         if framed is not None and self._direct is not None and self._direct.write(framed):
             return
-        coro = self._raw_send(message)
+        coro = self.base_send(message)
         try:
             yielded = coro.send(None)
         except StopIteration:
@@ -281,7 +282,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         try:
             await _resume(coro, yielded)
             while self._backlog:
-                await self._raw_send(self._backlog.popleft())
+                await self.base_send(self._backlog.popleft())
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -448,7 +449,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
     # --- in a worker thread -------------------------------------------------------------------------
 
     def _open(self, slug: str):
-        """The room check, the socket slot, hello and presence; a close code when refused."""
+        """The member of the session, the room check, the socket slot, hello and presence; a close code when
+        refused."""
+        user = self._session_user()
+        if not user.is_authenticated:
+            return protocol.CLOSE_NOT_SIGNED_IN
+        self.user = user
+        if user.is_shut_out:
+            return protocol.CLOSE_SANCTIONED
         self.room = self._find_room(slug)
         if self.room is None:
             return protocol.CLOSE_NOT_ALLOWED
@@ -527,6 +535,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
             others = set(selectors.participant_ids(self.room)) - {user.pk}
             if self.room.is_closed or others & self.blocks.hidden:
                 return protocol.CLOSE_NOT_ALLOWED
+        return None
+
+    def _session_key(self) -> str | None:
+        """The session named by the handshake's cookie (parsed as Channels' CookieMiddleware does)."""
+        for name, value in self.scope.get("headers", ()):
+            if name == b"cookie":
+                return parse_cookie(value.decode("latin1")).get(settings.SESSION_COOKIE_NAME) or None
         return None
 
     def _session_user(self):

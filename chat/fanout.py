@@ -52,6 +52,8 @@ ROOM_GROUP_PREFIX = "chat.room."
 USER_GROUP_PREFIX = "chat.user."
 # The one layer group for every member's events: each hub is in it while it has sockets (see above).
 MEMBERS_GROUP = "chat.members"
+# The hub's key for sockets that do not know their member yet (being set up): they hear every member's events.
+WATCHING = f"{USER_GROUP_PREFIX}*"
 # Frames that add or change a stored message: a hub relaying one forgets shared catch-up frames it concerns.
 MESSAGE_CHANGES = frozenset({"message", "message_edited", "message_removed"})
 
@@ -313,7 +315,11 @@ class Hub:
             if kind == FRAME:
                 await self._deliver(event.get("group"), event.get("text", ""), event)
                 continue
-            for consumer in tuple(self.rooms.get(event.get("group"), ())):
+            group = event.get("group") or ""
+            consumers = tuple(self.rooms.get(group, ()))
+            if group.startswith(USER_GROUP_PREFIX):
+                consumers += tuple(self.rooms.get(WATCHING, ()))
+            for consumer in consumers:
                 try:
                     consumer.member_event(event)
                 except Exception:  # noqa: BLE001 - one socket must not stop the others

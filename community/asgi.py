@@ -6,7 +6,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings.production")
 # Django must be set up before the consumers (and their models) are imported.
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from community.origins import OriginValidator  # noqa: E402
@@ -15,6 +14,8 @@ from community.routing import websocket_urlpatterns  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # No session or auth middleware around all of them: the chat socket loads its member from the session
+        # cookie in the same database trip as its room (chat.consumers); the bell's route has its own.
+        "websocket": OriginValidator(URLRouter(websocket_urlpatterns)),
     }
 )

@@ -1,7 +1,9 @@
+from channels.auth import AuthMiddlewareStack
 from django.urls import path
 
 from .consumers import BellConsumer
 
 websocket_urlpatterns = [
-    path("ws/notifications/", BellConsumer.as_asgi()),
+    # The bell reads the member from the session, as Channels' auth middleware puts it in the scope.
+    path("ws/notifications/", AuthMiddlewareStack(BellConsumer.as_asgi())),
 ]

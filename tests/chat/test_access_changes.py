@@ -166,6 +166,56 @@ async def test_a_deactivation_announced_while_the_socket_is_being_set_up_still_c
     assert await database_sync_to_async(_open_sockets)(member) == 0
 
 
+async def test_a_close_announced_while_the_socket_loads_its_member_still_reaches_it_and_no_one_elses_does(
+    room, member, member2, monkeypatch
+):
+    """Before the room check the socket does not know its member yet: it hears every member's announcements
+    meanwhile, keeps its own member's and lets the others' go."""
+    import asyncio
+    import threading
+
+    from asgiref.sync import sync_to_async
+
+    from chat import fanout
+    from chat.protocol import CLOSE_SANCTIONED
+
+    from .conftest import open_socket
+
+    find_room = consumers.ChatConsumer._find_room
+    checking, go_on = threading.Event(), threading.Event()
+
+    def held_find_room(self, slug):
+        checking.set()
+        go_on.wait(5)
+        return find_room(self, slug)
+
+    monkeypatch.setattr(consumers.ChatConsumer, "_find_room", held_find_room)
+    # Announced from another thread (the socket's database thread is busy with the check), as a sanction is.
+    announce = sync_to_async(fanout.send_to_user, thread_sensitive=False)
+    loop = asyncio.get_running_loop()
+
+    async def open_while_announcing(user_id: int, code: int):
+        checking.clear()
+        go_on.clear()
+        opening = asyncio.ensure_future(open_socket(member, room.slug, greet=False))
+        assert await loop.run_in_executor(None, checking.wait, 5)
+        await announce(user_id, {"type": "chat.close", "code": code})
+        await asyncio.sleep(0.1)
+        go_on.set()
+        socket = await opening
+        assert (await socket.receive())["type"] == "hello"
+        return socket
+
+    # Someone else's close: this socket stays.
+    socket = await open_while_announcing(member2.pk, CLOSE_NOT_ALLOWED)
+    await _still_open(socket)
+    await socket.close()
+    # Its own member's: it closes.
+    socket = await open_while_announcing(member.pk, CLOSE_SANCTIONED)
+    assert await _closed_with(socket) == CLOSE_SANCTIONED
+    assert await database_sync_to_async(_open_sockets)(member) == 0
+
+
 def _signed_in_client(user) -> tuple[Client, bytes]:
     client = Client()
     client.force_login(user)
