@@ -6,6 +6,7 @@ Uvicorn runs in this test's own event loop, so the consumers it serves can be lo
 WebSocket clients over loopback."""
 
 import asyncio
+import contextlib
 import json
 
 import pytest
@@ -41,7 +42,7 @@ async def uvicorn_server():
             log_level="warning",
         )
         server = uvicorn.Server(config)
-        server.install_signal_handlers = lambda: None  # the test runner keeps its own
+        server.capture_signals = contextlib.nullcontext  # the test runner keeps its own signal handlers
         task = asyncio.ensure_future(server.serve())
         while not server.started:
             assert not task.done(), "Uvicorn did not start"
