@@ -1,14 +1,25 @@
-"""Django's Redis cache with one redis-py client per connection pool, instead of a new one for every call.
+"""Django's Redis cache, with one client and one set of connection pools per process.
 
-Django's RedisCacheClient builds a `redis.Redis` for each cache call (`get_client`), and building one copies a few
-dozen response callbacks into a case-insensitive dict: a chat connect makes about ten cache calls (socket slot
-and its lock, presence, rate limits), and in a profile of 1,000 members reconnecting at once on Redis the
-building was a tenth of the server's CPU. redis-py's clients are meant to be shared between threads (the pool
-hands each command a connection), so one per pool does the same work.
+Django keeps a cache object per asyncio task (`caches` is an asgiref Local), and its RedisCache builds its
+connection pool with the object: under an ASGI server every chat socket and every HTTP request got a pool of its
+own and held its own connection to Redis (200 chat sockets: 201 connections), left to the garbage collector to
+close; a few thousand members would have used up Redis's connections, and the pools were a third of a socket's
+memory. Here every RedisCache with the same servers and options uses one client, created once per process;
+redis-py's pools hand each command a connection and are safe to share between threads.
+
+Django's client also builds a `redis.Redis` for each cache call (`get_client`), copying a few dozen response
+callbacks into a new dict each time: a tenth of the server's CPU while 1,000 members reconnected at once on Redis.
+One per pool does the same work.
 """
+
+import threading
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from django.utils.functional import cached_property
+
+_clients: dict[str, RedisCacheClient] = {}
+_clients_lock = threading.Lock()
 
 
 class _SharedClients(RedisCacheClient):
@@ -22,6 +33,11 @@ class _SharedClients(RedisCacheClient):
 
 
 class RedisCache(DjangoRedisCache):
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = _SharedClients
+    @cached_property
+    def _cache(self):
+        key = repr((self._servers, sorted(self._options.items())))
+        with _clients_lock:
+            client = _clients.get(key)
+            if client is None:
+                client = _clients[key] = _SharedClients(self._servers, **self._options)
+        return client

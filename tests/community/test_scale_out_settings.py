@@ -56,3 +56,49 @@ def test_the_cache_shares_one_redis_client_between_calls_and_threads():
         cache.set("shared-client-probe", 0)
         list(pool.map(lambda _: cache.incr("shared-client-probe"), range(40)))
     assert cache.get("shared-client-probe") == 40
+
+
+def test_many_sockets_and_requests_at_once_share_a_few_redis_connections(settings):
+    """Django keeps a cache object per asyncio task: with Django's own Redis cache each chat socket and each ASGI
+    request opened a connection of its own (community.cache), and a few thousand members would have used up
+    Redis's connections for everyone."""
+    _need("REDIS_URL")
+    import asyncio
+    import uuid
+
+    import redis
+    from asgiref.sync import sync_to_async
+
+    name = f"test-cache-{uuid.uuid4().hex[:10]}"
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "KEY_PREFIX": name,
+            "OPTIONS": {**settings.CACHES["default"].get("OPTIONS", {}), "client_name": name},
+        }
+    }
+
+    def connections() -> int:
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        try:
+            return sum(1 for c in client.client_list() if c.get("name") == name)
+        finally:
+            client.close()
+
+    async def main() -> int:
+        release = asyncio.Event()
+
+        async def socket(n: int):  # each in a task of its own, as each socket and request is
+            await sync_to_async(caches["default"].set)(f"socket-{n}", n, 30)
+            await release.wait()
+            return await sync_to_async(caches["default"].get)(f"socket-{n}")
+
+        tasks = [asyncio.create_task(socket(n)) for n in range(30)]
+        while not all(caches["default"].get(f"socket-{n}") == n for n in range(30)):
+            await asyncio.sleep(0.01)
+        opened = await asyncio.to_thread(connections)
+        release.set()
+        assert await asyncio.gather(*tasks) == list(range(30))
+        return opened
+
+    assert asyncio.run(main()) <= 2
