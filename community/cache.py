@@ -3,9 +3,9 @@
 Django keeps a cache object per asyncio task (`caches` is an asgiref Local), and its RedisCache builds its
 connection pool with the object: under an ASGI server every chat socket and every HTTP request got a pool of its
 own and held its own connection to Redis (200 chat sockets: 201 connections), left to the garbage collector to
-close; a few thousand members would have used up Redis's connections, and the pools were a third of a socket's
-memory. Here every RedisCache with the same servers and options uses one client, created once per process;
-redis-py's pools hand each command a connection and are safe to share between threads.
+close; a few thousand members would have used up Redis's connections, and the pools were half of a socket's
+traced memory on the Redis layer. Here every RedisCache with the same servers and options uses one client,
+created once per process; redis-py's pools hand each command a connection and are safe to share between threads.
 
 Django's client also builds a `redis.Redis` for each cache call (`get_client`), copying a few dozen response
 callbacks into a new dict each time: a tenth of the server's CPU while 1,000 members reconnected at once on Redis.
